@@ -27,10 +27,15 @@ export function readLock(dataDir: string): LockInfo | null {
   }
 }
 
-/** The live process holding the folder, or null. */
+// Locks this process holds: a second engine in the same process must be refused too.
+const heldHere = new Set<string>();
+
+/** The live process holding the folder (this one included, when an engine here holds it), or null. */
 export function lockHolder(dataDir: string): LockInfo | null {
   const info = readLock(dataDir);
-  return info && info.pid !== process.pid && isAlive(info.pid) ? info : null;
+  if (!info) return null;
+  if (info.pid === process.pid) return heldHere.has(join(dataDir, LOCK_FILE)) ? info : null;
+  return isAlive(info.pid) ? info : null;
 }
 
 /**
@@ -52,12 +57,20 @@ export class DataDirLock {
         closeSync(fd);
         const lock = new DataDirLock(path);
         lock.held = true;
+        heldHere.add(path);
         return lock;
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
         const holder = lockHolder(dataDir);
         if (holder) {
-          const who = holder.host === 'electron' ? 'the Chorus desktop app' : holder.host === 'server' ? '`chorus serve`' : 'another chorus command';
+          const who =
+            holder.pid === process.pid
+              ? 'another engine in this process'
+              : holder.host === 'electron'
+                ? 'the Chorus desktop app'
+                : holder.host === 'server'
+                  ? '`chorus serve`'
+                  : 'another chorus command';
           throw new ChorusError(
             'data_dir_locked',
             `The data folder ${dataDir} is in use by ${who} (pid ${holder.pid}). Stop it first, or use another --data-dir.`,
@@ -72,6 +85,7 @@ export class DataDirLock {
   release(): void {
     if (!this.held) return;
     this.held = false;
+    heldHere.delete(this.path);
     const info = (() => {
       try {
         return JSON.parse(readFileSync(this.path, 'utf8')) as { pid?: number };

@@ -1,0 +1,30 @@
+import { ChorusError, type Result } from '../../../shared/contract';
+import { createEngine, lockHolder, type SecretStore } from '../../engine';
+import { readHostFile } from '../hostFile';
+import { RemoteClient } from '../RemoteClient';
+
+/** Either the engine in this process, or a running `chorus serve` on the same data folder. */
+export interface CliSession {
+  mode: 'local' | 'remote';
+  call(route: string, input: unknown): Promise<Result<unknown>>;
+  close(): Promise<void>;
+}
+
+export async function openSession(dataDir: string, secrets?: SecretStore): Promise<CliSession> {
+  const holder = lockHolder(dataDir);
+  if (holder) {
+    const host = readHostFile(dataDir);
+    if (holder.host === 'server' && host && host.pid === holder.pid) {
+      const client = await RemoteClient.connect(host.wsUrl, host.token);
+      return { mode: 'remote', call: (r, i) => client.call(r, i), close: () => client.close() };
+    }
+    const who = holder.host === 'electron' ? 'the Chorus desktop app' : 'another chorus command';
+    throw new ChorusError(
+      'data_dir_locked',
+      `The data folder ${dataDir} is in use by ${who} (pid ${holder.pid}). Close it, or run this against \`chorus serve\`.`,
+    );
+  }
+  const engine = createEngine({ dataDir, host: 'cli', secrets });
+  await engine.start();
+  return { mode: 'local', call: (r, i) => engine.call(r, i), close: () => engine.stop() };
+}
