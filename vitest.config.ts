@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 // Three projects by where the code runs; end-to-end tests are Playwright's (tests/e2e).
 export default defineConfig({
   test: {
+    // PGlite instances are heavy; these machines have two cores.
+    maxWorkers: 2,
     projects: [
       {
         test: {
@@ -18,8 +20,6 @@ export default defineConfig({
           include: ['tests/main/**/*.test.ts', 'tests/packaging/**/*.test.ts', 'tests/lint/**/*.test.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
-          // PGlite instances are heavy; two cores, two workers.
-          maxWorkers: 2,
         },
       },
       {

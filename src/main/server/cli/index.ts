@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { ChorusError, type Brand, type DoctorReport } from '../../../shared/contract';
+import { ChorusError, type Brand, type DoctorReport, type Result } from '../../../shared/contract';
 import { defaultDataDir } from '../../engine';
 import { appVersion } from '../../engine/system/version';
 import { createOutput, table, type Output } from './output';
@@ -31,13 +31,19 @@ function dataDirOf(options: CommonOptions): string {
 }
 
 /** Opens a session, runs one contract call, prints its result. */
-async function callAndPrint(options: CommonOptions, route: string, input: unknown, human: (data: never) => string) {
+async function callAndPrint(
+  options: CommonOptions,
+  route: string,
+  input: unknown,
+  human: (data: never) => string,
+): Promise<Result<unknown>> {
   const out = createOutput(!!options.json);
   const session = await openSession(dataDirOf(options));
   try {
     const result = await session.call(route, input);
     if (result.ok) out.data(result.data, () => human(result.data as never));
     else out.fail(result.error);
+    return result;
   } finally {
     await session.close();
   }
@@ -76,7 +82,9 @@ export function buildProgram(): Command {
   const brands = program.command('brands').description('list and create brands');
   common(brands.command('list'))
     .description('list every brand')
-    .action((options: CommonOptions) => callAndPrint(options, 'brands.list', {}, brandsTable));
+    .action(async (options: CommonOptions) => {
+      await callAndPrint(options, 'brands.list', {}, brandsTable);
+    });
   common(brands.command('create'))
     .description('create a brand')
     .requiredOption('--name <name>', 'brand name')
@@ -84,21 +92,23 @@ export function buildProgram(): Command {
     .option('--description <text>', 'what the brand does')
     .option('--voice <text>', 'voice and tone')
     .option('--audience <text>', 'who the brand speaks to')
-    .action((options: CommonOptions & Record<string, string | undefined>) => {
+    .action(async (options: CommonOptions & Record<string, string | undefined>) => {
       const input = Object.fromEntries(
         (['name', 'timezone', 'description', 'voice', 'audience'] as const)
           .filter((key) => options[key] !== undefined)
           .map((key) => [key, options[key]]),
       );
-      return callAndPrint(options, 'brands.create', input, (b: Brand) => `Created brand “${b.name}” (${b.id}).`);
+      await callAndPrint(options, 'brands.create', input, (b: Brand) => `Created brand “${b.name}” (${b.id}).`);
     });
 
   common(program.command('doctor'))
     .description('check the data folder, keychain, Ollama and Chromium')
     .action(async (options: CommonOptions) => {
-      await callAndPrint(options, 'system.doctor', {}, (report: DoctorReport) =>
+      const result = await callAndPrint(options, 'system.doctor', {}, (report: DoctorReport) =>
         report.checks.map((c) => `${c.ok ? 'ok  ' : 'FAIL'}  ${c.id.padEnd(9)} ${c.detail}`).join('\n'),
       );
+      // Like `brew doctor`: any failed check makes the exit code non-zero.
+      if (result.ok && !(result.data as DoctorReport).ok) process.exitCode = 1;
     });
 
   return program;
