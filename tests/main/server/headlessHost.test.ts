@@ -3,6 +3,7 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
+import { CONTENT_SECURITY_POLICY } from '../../../src/shared/rendererPolicy';
 import { startHeadlessHost, type RunningHost } from '../../../src/main/server/HeadlessHost';
 import { RemoteClient } from '../../../src/main/server/RemoteClient';
 import { MemorySecretStore } from '../../fakes/MemorySecretStore';
@@ -76,7 +77,7 @@ describe('headless host', () => {
     expect(JSON.parse(health.body)).toMatchObject({ status: 'ok' });
     const page = await get(running.port, '/');
     expect(page.status).toBe(200);
-    expect(page.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(page.headers['content-security-policy']).toBe(CONTENT_SECURITY_POLICY);
     expect((await get(running.port, '/brand/some-client-route')).body).toContain('<title>Chorus</title>');
     expect((await get(running.port, '/assets/app.js')).status).toBe(200);
   });
