@@ -19,7 +19,7 @@ import { KeytarSecretStore } from './secrets/KeytarSecretStore';
 import { ConfSettingsStore } from './settings/ConfSettingsStore';
 import { DataDirLock } from './system/DataDirLock';
 import { runDoctor } from './system/doctor';
-import { appVersion } from './system/version';
+import { appVersion } from './system/packageInfo';
 
 type State = 'idle' | 'starting' | 'running' | 'stopping' | 'stopped';
 

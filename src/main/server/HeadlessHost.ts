@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { createEngine, type CreatedEngine, type SecretStore } from '../engine';
-import { appVersion } from '../engine/system/version';
+import { appVersion, packageRoot } from '../engine/system/packageInfo';
 import { removeHostFile, writeHostFile } from './hostFile';
 import { securityHeaders, serveStatic } from './staticFiles';
 import { WsBinding } from './wsBinding';
@@ -35,7 +35,7 @@ export interface RunningHost {
   stop(): Promise<void>;
 }
 
-export const DEFAULT_RENDERER_DIR = fileURLToPath(new URL('../../../out/renderer', import.meta.url));
+export const defaultRendererDir = () => join(packageRoot(), 'out', 'renderer');
 
 function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolvePort, reject) => {
@@ -59,7 +59,7 @@ export async function startHeadlessHost(options: HeadlessHostOptions): Promise<R
   const log = options.log ?? ((message: string, error?: unknown) => console.error(`[chorus] ${message}`, error ?? ''));
   const bindHost = options.host ?? '127.0.0.1';
   const token = options.token ?? randomBytes(24).toString('base64url');
-  const rendererDir = options.rendererDir ?? DEFAULT_RENDERER_DIR;
+  const rendererDir = options.rendererDir ?? defaultRendererDir();
   const engine = createEngine({ dataDir: options.dataDir, host: 'server', secrets: options.secrets, log });
   let engineReady = false;
   let port = 0;

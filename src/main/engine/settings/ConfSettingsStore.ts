@@ -16,7 +16,9 @@ export class ConfSettingsStore implements SettingsStore {
   }
 
   update(patch: SettingsPatch): Settings {
-    this.conf.set({ ...this.conf.store, ...patch });
+    // conf refuses undefined values; an absent key means "leave as is".
+    const defined = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
+    this.conf.set({ ...this.conf.store, ...defined });
     return this.read();
   }
 }

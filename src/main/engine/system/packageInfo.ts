@@ -1,19 +1,32 @@
 import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-let cached: string | null = null;
+let root: string | null = null;
 
-/** The app version from package.json (found by walking up from this file, bundled or not). */
-export function appVersion(): string {
-  if (cached) return cached;
-  let dir = new URL('.', import.meta.url);
-  for (let i = 0; i < 6; i++) {
+/**
+ * The folder holding Chorus's package.json, found by walking up from this
+ * file, so paths stay right whether this runs from source, the CLI bundle
+ * (out/cli) or the Electron bundle (out/main inside app.asar).
+ */
+export function packageRoot(): string {
+  if (root) return root;
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 8; i++) {
     try {
-      const pkg = JSON.parse(readFileSync(new URL('package.json', dir), 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'chorus' && pkg.version) return (cached = pkg.version);
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string };
+      if (pkg.name === 'chorus') return (root = dir);
     } catch {
       // keep walking up
     }
-    dir = new URL('..', dir);
+    dir = dirname(dir);
   }
-  return (cached = '0.0.0');
+  throw new Error(`Could not find Chorus's package.json above ${fileURLToPath(import.meta.url)}.`);
+}
+
+let version: string | null = null;
+
+export function appVersion(): string {
+  version ??= (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+  return version;
 }

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ChorusError, type Brand, type DoctorReport, type Result } from '../../../shared/contract';
 import { defaultDataDir } from '../../engine';
-import { appVersion } from '../../engine/system/version';
+import { appVersion } from '../../engine/system/packageInfo';
 import { createOutput, table, type Output } from './output';
 import { serve } from './serve';
 import { openSession } from './session';

@@ -1,0 +1,15 @@
+// `npm run bench`: prints one JSON document. Targets live here, never in tests.
+import { cpus } from 'node:os';
+import { benchRoundTrip } from './roundTrip';
+import { benchStartup } from './startup';
+
+const only = process.argv.slice(2);
+const want = (name: string) => only.length === 0 || only.includes(name);
+
+const results: Record<string, unknown> = {
+  machine: { node: process.version, cpus: cpus().length, platform: process.platform },
+  at: new Date().toISOString(),
+};
+if (want('startup')) Object.assign(results, await benchStartup());
+if (want('roundtrip')) Object.assign(results, await benchRoundTrip());
+process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
