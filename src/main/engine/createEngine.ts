@@ -4,13 +4,15 @@ import {
   ChorusError,
   dispatch,
   events,
+  ROUTE_NAMES,
   type EventName,
   type EventPayload,
   type RouteHandlers,
 } from '../../shared/contract';
-import { localTimeZone } from '../../shared/timezone';
 import { Database } from './db/Database';
 import type { Engine, EngineOptions, EventListener } from './Engine';
+import type { EngineContext, EngineModule, Repositories } from './EngineContext';
+import { createModules } from './modules';
 import { AccountRepository } from './repositories/AccountRepository';
 import { BrandRepository } from './repositories/BrandRepository';
 import { KnowledgeRepository } from './repositories/KnowledgeRepository';
@@ -18,48 +20,50 @@ import { PostRepository } from './repositories/PostRepository';
 import { KeytarSecretStore } from './secrets/KeytarSecretStore';
 import { ConfSettingsStore } from './settings/ConfSettingsStore';
 import { DataDirLock } from './system/DataDirLock';
-import { runDoctor } from './system/doctor';
-import { appVersion } from './system/packageInfo';
 
 type State = 'idle' | 'starting' | 'running' | 'stopping' | 'stopped';
 
-/** The services a started engine holds; exposed to tests and benchmarks. */
-export interface EngineServices {
-  db: Database;
-  brands: BrandRepository;
-  accounts: AccountRepository;
-  posts: PostRepository;
-  knowledge: KnowledgeRepository;
-}
+/** The started database and repositories; exposed to tests and benchmarks. */
+export type EngineServices = Repositories & { db: Database };
 
 export interface CreatedEngine extends Engine {
   /** The started services; throws before start(). */
   services(): EngineServices;
+  /** The context modules were built with; throws before start(). */
+  context(): EngineContext;
   /** Migrations applied by the last start(). */
   readonly appliedMigrations: readonly number[];
+}
+
+/** Merges module handlers and insists every route in the contract has exactly one. */
+function collectHandlers(modules: readonly EngineModule[]): RouteHandlers {
+  const merged: Record<string, unknown> = {};
+  for (const module of modules) {
+    for (const [route, handler] of Object.entries(module.handlers)) {
+      if (merged[route]) throw new Error(`Route ${route} is handled by two modules (the second is ${module.name}).`);
+      merged[route] = handler;
+    }
+  }
+  const missing = ROUTE_NAMES.filter((route) => !merged[route]);
+  if (missing.length) throw new Error(`No engine module handles: ${missing.join(', ')}.`);
+  return merged as RouteHandlers;
 }
 
 export function createEngine(options: EngineOptions): CreatedEngine {
   const dataDir = resolve(options.dataDir);
   const log = options.log ?? ((message: string, error?: unknown) => console.error(`[chorus] ${message}`, error ?? ''));
   const secrets = options.secrets ?? new KeytarSecretStore();
-  let settings = options.settings ?? null;
   const listeners = new Set<EventListener>();
 
   let state: State = 'idle';
   let lock: DataDirLock | null = null;
-  let started: EngineServices | null = null;
+  let db: Database | null = null;
+  let context: EngineContext | null = null;
+  let modules: EngineModule[] = [];
+  let startedModules: EngineModule[] = [];
+  let handlers: RouteHandlers | null = null;
   let appliedMigrations: number[] = [];
   let pendingStart: Promise<void> | null = null;
-
-  const services = (): EngineServices => {
-    if (!started) throw new ChorusError('unavailable', 'Chorus is not running yet.');
-    return started;
-  };
-  const settingsStore = () => {
-    settings ??= new ConfSettingsStore(dataDir);
-    return settings;
-  };
 
   function emit<E extends EventName>(name: E, payload: EventPayload<E>): void {
     const checked = events[name].parse(payload) as EventPayload<E>;
@@ -72,76 +76,63 @@ export function createEngine(options: EngineOptions): CreatedEngine {
     }
   }
 
-  const handlers: RouteHandlers = {
-    'system.info': async () => ({
-      version: appVersion(),
-      host: options.host,
-      dataDir,
-      schemaVersion: await services().db.schemaVersion(),
-    }),
-    'system.doctor': async () =>
-      runDoctor({ dataDir, db: started?.db ?? null, secrets, ollamaUrl: settingsStore().read().ollamaUrl }),
-
-    'brands.list': () => services().brands.list(),
-    'brands.get': ({ id }) => services().brands.get(id),
-    'brands.create': async (input) => {
-      const brand = await services().brands.create(input, localTimeZone());
-      emit('brands.changed', { id: brand.id, change: 'created' });
-      return brand;
-    },
-    'brands.update': async ({ id, patch }) => {
-      const brand = await services().brands.update(id, patch);
-      emit('brands.changed', { id, change: 'updated' });
-      return brand;
-    },
-    'brands.delete': async ({ id }) => {
-      await services().brands.delete(id);
-      emit('brands.changed', { id, change: 'deleted' });
-      return { id };
-    },
-
-    'accounts.list': ({ brandId }) => services().accounts.list(brandId),
-    'posts.list': (filter) => services().posts.list(filter),
-
-    'secrets.list': async () => (await secrets.keys()).map((key) => ({ key, isSet: true })),
-    'secrets.set': async ({ key, value }) => {
-      await secrets.set(key, value);
-      return { key, isSet: true };
-    },
-    'secrets.delete': async ({ key }) => {
-      await secrets.delete(key);
-      return { key, isSet: false };
-    },
-
-    'settings.get': async () => settingsStore().read(),
-    'settings.update': async (patch) => {
-      const next = settingsStore().update(patch);
-      emit('settings.changed', next);
-      return next;
-    },
+  const requireContext = (): EngineContext => {
+    if (!context) throw new ChorusError('unavailable', 'Chorus is not running yet.');
+    return context;
   };
+
+  async function shutDown(): Promise<void> {
+    for (const module of startedModules.reverse()) {
+      try {
+        await module.stop?.();
+      } catch (error) {
+        log(`Stopping ${module.name} failed`, error);
+      }
+    }
+    startedModules = [];
+    modules = [];
+    handlers = null;
+    context = null;
+    try {
+      await db?.close();
+    } finally {
+      db = null;
+      lock?.release();
+      lock = null;
+    }
+  }
 
   async function doStart(): Promise<void> {
     state = 'starting';
     mkdirSync(dataDir, { recursive: true });
     lock = DataDirLock.acquire(dataDir, options.host);
     try {
-      const db = await Database.open(dataDir);
+      db = await Database.open(dataDir);
       appliedMigrations = await db.migrate();
-      started = {
+      context = {
+        dataDir,
+        host: options.host,
         db,
-        brands: new BrandRepository(db),
-        accounts: new AccountRepository(db),
-        posts: new PostRepository(db),
-        knowledge: new KnowledgeRepository(db),
+        secrets,
+        settings: options.settings ?? new ConfSettingsStore(dataDir),
+        repos: {
+          brands: new BrandRepository(db),
+          accounts: new AccountRepository(db),
+          posts: new PostRepository(db),
+          knowledge: new KnowledgeRepository(db),
+        },
+        emit,
+        log,
       };
-      settingsStore().read();
+      modules = createModules(context);
+      handlers = collectHandlers(modules);
+      for (const module of modules) {
+        await module.start?.();
+        startedModules.push(module);
+      }
       state = 'running';
     } catch (error) {
-      await started?.db.close().catch(() => undefined);
-      started = null;
-      lock.release();
-      lock = null;
+      await shutDown().catch(() => undefined);
       state = 'idle';
       throw error;
     }
@@ -152,7 +143,11 @@ export function createEngine(options: EngineOptions): CreatedEngine {
     get appliedMigrations() {
       return appliedMigrations;
     },
-    services,
+    context: requireContext,
+    services: () => {
+      const ctx = requireContext();
+      return { ...ctx.repos, db: ctx.db };
+    },
 
     start() {
       if (state === 'running') return Promise.resolve();
@@ -174,17 +169,14 @@ export function createEngine(options: EngineOptions): CreatedEngine {
       state = 'stopping';
       listeners.clear();
       try {
-        await started?.db.close();
+        await shutDown();
       } finally {
-        started = null;
-        lock?.release();
-        lock = null;
         state = 'stopped';
       }
     },
 
     async call(route, input) {
-      if (state !== 'running') {
+      if (state !== 'running' || !handlers) {
         return { ok: false, error: { code: 'unavailable', message: 'Chorus is starting or stopping; try again in a moment.' } };
       }
       return dispatch(handlers, route, input, { onInternalError: (r, e) => log(`Route ${r} failed`, e) });

@@ -1,4 +1,5 @@
 export { createEngine, type CreatedEngine, type EngineServices } from './createEngine';
+export type { EngineContext, EngineModule, EngineModuleFactory, Repositories } from './EngineContext';
 export type { Engine, EngineOptions, EventListener } from './Engine';
 export type { SecretStore } from './secrets/SecretStore';
 export type { SettingsStore } from './settings/SettingsStore';

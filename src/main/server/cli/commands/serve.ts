@@ -1,5 +1,7 @@
-import { startHeadlessHost } from '../HeadlessHost';
-import type { Output } from './output';
+import { InvalidArgumentError, type Command } from 'commander';
+import { startHeadlessHost } from '../../HeadlessHost';
+import { common, dataDirOf, parsePort, type CommonOptions } from '../common';
+import { createOutput, type Output } from '../output';
 
 export interface ServeOptions {
   dataDir: string;
@@ -53,4 +55,21 @@ export async function serve(options: ServeOptions, out: Output): Promise<void> {
       [`Chorus is running.`, `  Open:        ${host.url}`, `  Data folder: ${host.dataDir}`, `Press Ctrl+C to stop.`, ''].join('\n'),
     );
   }
+}
+
+export function registerServe(program: Command): void {
+  common(program.command('serve'))
+    .description('serve the app to a browser and the contract over WebSocket')
+    .option('--port <port>', 'port to listen on; 0 picks a free one', parsePort, 4321)
+    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option('--token <token>', 'access token (default: a new random one each start)')
+    .action(async (options: CommonOptions & { port: number; host: string; token?: string }) => {
+      if (options.token !== undefined && options.token.length < 16) {
+        throw new InvalidArgumentError('--token must be at least 16 characters.');
+      }
+      await serve(
+        { dataDir: dataDirOf(options), port: options.port, host: options.host, token: options.token },
+        createOutput(!!options.json),
+      );
+    });
 }

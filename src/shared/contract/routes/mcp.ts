@@ -1,0 +1,5 @@
+import { type EventMap, type RouteMap } from './route';
+
+export const mcpRoutes = {} satisfies RouteMap;
+
+export const mcpEvents = {} satisfies EventMap;
