@@ -119,3 +119,14 @@ export interface AdapterOptions {
   maxInlineWaitMs?: number;
   fetch?: typeof fetch;
 }
+
+/**
+ * Fresh credentials for an account, from the keychain, refreshed shortly before
+ * they expire. Implemented by the accounts module; used by the publisher.
+ */
+export interface CredentialProvider {
+  /** Throws PublishError('auth') when the account must be reconnected. */
+  forAccount(accountId: string): Promise<Credentials>;
+  /** After an `auth` failure that a refresh did not fix: flag the account with the platform's reason. */
+  markNeedsReconnect(accountId: string, reason: string): Promise<void>;
+}
