@@ -1,21 +1,23 @@
 #!/usr/bin/env node
 // The `chorus` command. It runs a bundle of the TypeScript sources in out/cli,
-// rebuilt with esbuild (about 0.1 s) whenever a source file is newer, so a
-// clone works right after `npm install` and never runs stale code.
-// Dependencies stay in node_modules; only our own files are bundled.
-import { existsSync, readdirSync, renameSync, statSync } from 'node:fs';
+// rebuilt with esbuild (a fraction of a second) whenever a source file is
+// newer, so a clone works right after `npm install` and never runs stale code.
+// Dependencies stay in node_modules; code splitting keeps the engine and its
+// heavy dependencies out of commands that don't need them.
+import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const entry = join(root, 'src', 'main', 'server', 'cli', 'index.ts');
-const bundle = join(root, 'out', 'cli', 'chorus.mjs');
+const outDir = join(root, 'out', 'cli');
+const bundle = join(outDir, 'chorus.mjs');
 
-function newestSourceMtime(dir) {
+function newestMtime(dir) {
   let newest = 0;
   for (const item of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, item.name);
-    const mtime = item.isDirectory() ? newestSourceMtime(path) : statSync(path).mtimeMs;
+    const mtime = item.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs;
     if (mtime > newest) newest = mtime;
   }
   return newest;
@@ -24,18 +26,21 @@ function newestSourceMtime(dir) {
 function isFresh() {
   if (!existsSync(bundle)) return false;
   const built = statSync(bundle).mtimeMs;
-  const sources = [join(root, 'src', 'main', 'engine'), join(root, 'src', 'main', 'server'), join(root, 'src', 'shared')];
-  return sources.every((dir) => newestSourceMtime(dir) <= built) && statSync(join(root, 'package.json')).mtimeMs <= built;
+  const inputs = [join(root, 'src', 'main', 'engine'), join(root, 'src', 'main', 'server'), join(root, 'src', 'shared')];
+  return inputs.every((dir) => newestMtime(dir) <= built) && statSync(join(root, 'package.json')).mtimeMs <= built;
 }
 
 if (!isFresh()) {
   const { build } = await import('esbuild');
-  // Build beside the target and rename, so two commands starting at once never read half a file.
-  const temp = `${bundle}.${process.pid}.tmp.mjs`;
+  // Build beside the target and swap folders, so a command starting meanwhile never reads half a build.
+  const temp = `${outDir}.${process.pid}.tmp`;
   await build({
-    entryPoints: [entry],
-    outfile: temp,
+    entryPoints: { chorus: entry },
+    outdir: temp,
+    outExtension: { '.js': '.mjs' },
+    chunkNames: 'chunks/[name]-[hash]',
     bundle: true,
+    splitting: true,
     platform: 'node',
     format: 'esm',
     target: 'node20',
@@ -43,7 +48,10 @@ if (!isFresh()) {
     sourcemap: 'inline',
     logLevel: 'error',
   });
-  renameSync(temp, bundle);
+  const old = `${outDir}.${process.pid}.old`;
+  if (existsSync(outDir)) renameSync(outDir, old);
+  renameSync(temp, outDir);
+  rmSync(old, { recursive: true, force: true });
 }
 
 process.setSourceMapsEnabled(true);

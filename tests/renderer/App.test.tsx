@@ -2,7 +2,7 @@ import { cleanup, render, screen, waitFor, within } from '@testing-library/react
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ConnectionState } from '../../src/renderer/lib/api';
-import type { Settings } from '../../src/shared/contract/schemas/settings';
+import { Settings } from '../../src/shared/contract/schemas/settings';
 
 const api = vi.hoisted(() => ({
   call: vi.fn(),
@@ -20,7 +20,7 @@ let settings: Settings;
 const updates: unknown[] = [];
 
 beforeEach(() => {
-  settings = { theme: 'system', publishingPaused: false, ollamaUrl: 'http://127.0.0.1:11434' };
+  settings = Settings.parse({});
   updates.length = 0;
   api.call.mockReset();
   api.connectionState.mockReturnValue({ status: 'open' } satisfies ConnectionState);

@@ -3,6 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { IPC_EVENT_CHANNEL } from '../../../src/shared/contract/bridge';
 import { ROUTE_NAMES } from '../../../src/shared/contract/names';
+import { Settings } from '../../../src/shared/contract/schemas/settings';
 import type { Engine, EventListener } from '../../../src/main/engine/Engine';
 
 type Handler = (event: unknown, input: unknown) => Promise<unknown>;
@@ -102,7 +103,7 @@ describe('bindIpc', () => {
   });
 
   it('forwards engine events to our window on the event channel', () => {
-    const payload = { theme: 'dark', publishingPaused: true, ollamaUrl: 'http://127.0.0.1:11434' } as const;
+    const payload = Settings.parse({ theme: 'dark', publishingPaused: true });
     engine.emit('settings.changed', payload);
     expect(contents!.sent).toEqual([[IPC_EVENT_CHANNEL, 'settings.changed', payload]]);
   });

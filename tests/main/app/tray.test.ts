@@ -3,6 +3,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Engine, EventListener } from '../../../src/main/engine/Engine';
 import type { Result } from '../../../src/shared/contract/errors';
+import { Settings } from '../../../src/shared/contract/schemas/settings';
 
 interface MenuItem {
   label?: string;
@@ -46,7 +47,7 @@ vi.mock('electron', () => ({
 
 const { ChorusTray } = await import('../../../src/main/app/tray');
 
-const SETTINGS = { theme: 'system', publishingPaused: false, ollamaUrl: 'http://127.0.0.1:11434' } as const;
+const SETTINGS = Settings.parse({});
 const flush = () => new Promise((done) => setTimeout(done, 0));
 
 function fakeEngine(opts: { refuseUpdates?: boolean } = {}) {

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEngine, type CreatedEngine } from '../../../src/main/engine';
+import { MIGRATIONS } from '../../../src/main/engine/db/migrations';
 import { LOCK_FILE } from '../../../src/main/engine/system/DataDirLock';
 import { MemorySecretStore } from '../../fakes/MemorySecretStore';
 import { freshDataDir, tempDir } from '../../fakes/tempDir';
@@ -87,7 +88,7 @@ describe('engine', () => {
 
   it('keeps rows across a restart and applies no migration the second time', async () => {
     const { engine, dataDir } = await started();
-    expect(engine.appliedMigrations).toEqual([1]);
+    expect(engine.appliedMigrations).toEqual(MIGRATIONS.map((m) => m.version));
     await engine.call('brands.create', { name: 'Persistent' });
     await engine.stop();
 

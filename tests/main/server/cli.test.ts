@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { MIGRATIONS } from '../../../src/main/engine/db/migrations';
 import { runCli, startServe, type ServeProcess } from '../../fakes/cliProcess';
 import { freshDataDir, tempDir } from '../../fakes/tempDir';
 
@@ -27,7 +28,7 @@ describe('chorus CLI', () => {
     const serve = await serveOn(dir);
     expect(serve.info.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]{20,}$/);
     expect(serve.info.dataDir).toBe(dir);
-    expect(serve.info.migrationsApplied).toEqual([1]);
+    expect(serve.info.migrationsApplied).toEqual(MIGRATIONS.map((m) => m.version));
     const health = await fetch(`http://127.0.0.1:${serve.info.port}/health`);
     expect(health.status).toBe(200);
     expect(existsSync(join(dir, 'chorus.lock'))).toBe(true);

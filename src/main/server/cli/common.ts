@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { Result } from '../../../shared/contract';
-import { defaultDataDir } from '../../engine';
+import { defaultDataDir } from '../../engine/system/paths';
 import { createOutput } from './output';
 import { openSession } from './session';
 

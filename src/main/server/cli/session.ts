@@ -1,7 +1,7 @@
 import { ChorusError, type Result } from '../../../shared/contract';
-import { createEngine, lockHolder, type SecretStore } from '../../engine';
+import type { SecretStore } from '../../engine';
+import { lockHolder } from '../../engine/system/DataDirLock';
 import { readHostFile } from '../hostFile';
-import { RemoteClient } from '../RemoteClient';
 
 /** Either the engine in this process, or a running `chorus serve` on the same data folder. */
 export interface CliSession {
@@ -15,6 +15,7 @@ export async function openSession(dataDir: string, secrets?: SecretStore): Promi
   if (holder) {
     const host = readHostFile(dataDir);
     if (holder.host === 'server' && host && host.pid === holder.pid) {
+      const { RemoteClient } = await import('../RemoteClient');
       const client = await RemoteClient.connect(host.wsUrl, host.token);
       return { mode: 'remote', call: (r, i) => client.call(r, i), close: () => client.close() };
     }
@@ -24,6 +25,8 @@ export async function openSession(dataDir: string, secrets?: SecretStore): Promi
       `The data folder ${dataDir} is in use by ${who} (pid ${holder.pid}). Close it, or run this against \`chorus serve\`.`,
     );
   }
+  // Loaded on demand: commands that never open the engine stay fast.
+  const { createEngine } = await import('../../engine');
   const engine = createEngine({ dataDir, host: 'cli', secrets });
   await engine.start();
   return { mode: 'local', call: (r, i) => engine.call(r, i), close: () => engine.stop() };

@@ -1,5 +1,4 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { startHeadlessHost } from '../../HeadlessHost';
 import { common, dataDirOf, parsePort, type CommonOptions } from '../common';
 import { createOutput, type Output } from '../output';
 
@@ -17,6 +16,7 @@ export async function serve(options: ServeOptions, out: Output): Promise<void> {
       `Warning: listening on ${options.host} makes Chorus reachable from other machines; anyone with the token can use it.\n`,
     );
   }
+  const { startHeadlessHost } = await import('../../HeadlessHost');
   const host = await startHeadlessHost(options);
   let stopping = false;
   const shutdown = (signal: string) => {
