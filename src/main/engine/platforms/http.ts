@@ -10,6 +10,12 @@ export interface PlatformRequest {
   json?: unknown;
   body?: BodyInit;
   timeoutMs?: number;
+  /**
+   * Platform-specific reading of a failed response (Meta's error codes, Reddit's
+   * bodies…); return null to fall back to classifyStatus. Rate limits it returns
+   * are waited out inline like any other.
+   */
+  classify?: (status: number, body: unknown, headers: Headers, now: number) => PublishError | null;
 }
 
 export interface PlatformResponse<T = unknown> {
@@ -113,7 +119,9 @@ export async function platformFetch<T = unknown>(
     }
     if (response.ok) return { status: response.status, headers: response.headers, data: data as T };
 
-    const failure = classifyStatus(response.status, data, response.headers, now(), platform);
+    const failure =
+      request.classify?.(response.status, data, response.headers, now()) ??
+      classifyStatus(response.status, data, response.headers, now(), platform);
     const waitMs = failure.details.retryAt ? failure.details.retryAt.getTime() - now() : Infinity;
     if (failure.kind === 'rate_limited' && attempt === 0 && waitMs <= maxWait) {
       await sleep(Math.max(0, waitMs));
