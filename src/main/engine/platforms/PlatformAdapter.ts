@@ -58,6 +58,8 @@ export interface PublishRequest {
   target?: string;
   /** Stable per post: sent where the platform accepts one, and used to find a post that may have gone through. */
   idempotencyKey: string;
+  /** Chorus's id for the post (the sandbox names its outbox files after it). */
+  postId?: string;
 }
 
 export interface PublishedPost {
