@@ -11,6 +11,12 @@ export interface ToolCall {
   id: string;
   name: string;
   arguments: Record<string, unknown>;
+  /**
+   * Set when the model's arguments could not be read as a JSON object (OpenAI
+   * sends them as a string); `arguments` is then `{}`. The runtime should send
+   * `error` back as the tool result instead of calling the tool.
+   */
+  invalidArguments?: { raw: string; error: string };
 }
 
 export type ChatMessage =
@@ -82,14 +88,34 @@ export interface ModelProvider {
   chat(request: ChatRequest): Promise<ChatResponse>;
   embed(request: EmbedRequest): Promise<{ embeddings: number[][]; usage?: Usage }>;
   listModels(): Promise<ModelInfo[]>;
+  /**
+   * Whether `model` accepts tools, when the provider can tell (Ollama's
+   * /api/show capabilities). Absent means "assume yes".
+   */
+  supportsTools?(model: string): Promise<boolean>;
 }
+
+/**
+ * `unsupported`: the provider or model cannot do what was asked (tools on an
+ * Ollama model without the 'tools' capability, a schema the offline drafter
+ * has no template for); the fallback chain moves on.
+ */
+export type ProviderErrorKind =
+  | 'unreachable'
+  | 'auth'
+  | 'rate_limited'
+  | 'bad_request'
+  | 'model_missing'
+  | 'server'
+  | 'aborted'
+  | 'unsupported';
 
 /** A provider error, classified so the fallback chain knows whether to move on. */
 export class ProviderError extends Error {
   override readonly name = 'ProviderError';
   constructor(
     readonly provider: ProviderId,
-    readonly kind: 'unreachable' | 'auth' | 'rate_limited' | 'bad_request' | 'model_missing' | 'server' | 'aborted',
+    readonly kind: ProviderErrorKind,
     message: string,
     readonly status?: number,
   ) {
