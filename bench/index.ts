@@ -1,5 +1,7 @@
 // `npm run bench`: prints one JSON document. Targets live here, never in tests.
 import { cpus } from 'node:os';
+import { benchAgentStep } from './agentStep';
+import { benchPublishLag } from './publishLag';
 import { benchRoundTrip } from './roundTrip';
 import { benchStartup } from './startup';
 
@@ -12,4 +14,6 @@ const results: Record<string, unknown> = {
 };
 if (want('startup')) Object.assign(results, await benchStartup());
 if (want('roundtrip')) Object.assign(results, await benchRoundTrip());
+if (want('publishlag')) Object.assign(results, await benchPublishLag());
+if (want('agentstep')) Object.assign(results, await benchAgentStep());
 process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);

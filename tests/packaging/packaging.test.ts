@@ -163,7 +163,7 @@ describe('the packaged app (Linux dir target, stand-in Electron)', () => {
   });
 
   it('contains the main, preload and renderer builds and the runtime dependencies', () => {
-    for (const file of ['/package.json', '/out/main/index.js', '/out/preload/index.cjs', '/out/renderer/index.html']) {
+    for (const file of ['/package.json', '/out/main/index.js', '/out/preload/index.cjs', '/out/renderer/index.html', '/agents/content-creation.md']) {
       expect(has(file), file).toBe(true);
     }
     expect(has(`/${packageJson.main.replace(/^\.\//, '')}`)).toBe(true);
@@ -173,7 +173,7 @@ describe('the packaged app (Linux dir target, stand-in Electron)', () => {
   });
 
   it('leaves out sources, tests, dev tools and source maps', () => {
-    for (const folder of ['/src', '/tests', '/bench', '/scripts', '/resources']) {
+    for (const folder of ['/src', '/tests', '/bench', '/scripts', '/resources', '/out/cli']) {
       expect(under(folder), folder).toEqual([]);
     }
     for (const dev of ['react', 'react-dom', 'vite', 'electron', 'electron-builder', 'vitest', 'typescript', '@playwright/test']) {

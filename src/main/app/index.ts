@@ -1,7 +1,7 @@
 // The Electron host: a window, a tray and an IPC binding around the same engine
 // the headless host runs. Business logic belongs in the engine, not here.
 import { resolve } from 'node:path';
-import { app, dialog, type BrowserWindow } from 'electron';
+import { app, dialog, shell, type BrowserWindow } from 'electron';
 import { isChorusError } from '../../shared/contract/errors';
 import { createEngine } from '../engine';
 import type { Engine } from '../engine/Engine';
@@ -123,7 +123,18 @@ function runApp(): void {
     serveRenderer(rendererDir());
 
     const dataDir = process.env['CHORUS_DATA_DIR'] ? resolve(process.env['CHORUS_DATA_DIR']) : app.getPath('userData');
-    const created = createEngine({ dataDir, host: 'electron', settings: new ElectronSettingsStore(dataDir), log });
+    const created = createEngine({
+      dataDir,
+      host: 'electron',
+      settings: new ElectronSettingsStore(dataDir),
+      log,
+      // Sign-in pages come from the engine (OAuth authorize URLs, Mastodon servers), not
+      // from a web page, so they bypass the link allow-list but must be https.
+      openExternal: async (url) => {
+        if (new URL(url).protocol !== 'https:') throw new Error('Sign-in pages must be https.');
+        await shell.openExternal(url);
+      },
+    });
     engine = created;
     await created.start();
     if (quitting) return; // the user quit while the database was opening

@@ -11,6 +11,11 @@ export interface EngineOptions {
   secrets?: SecretStore;
   /** Defaults to `conf` in the data folder. The Electron host passes electron-store. */
   settings?: SettingsStore;
+  /**
+   * Opens a URL in the system browser (OAuth sign-in pages). The Electron host
+   * passes shell.openExternal; without one the link is logged and the OS opener tried.
+   */
+  openExternal?: (url: string) => Promise<void> | void;
   /** Called with unexpected errors; defaults to console.error. */
   log?: (message: string, error?: unknown) => void;
 }

@@ -22,6 +22,8 @@ export interface EngineContext {
   readonly secrets: SecretStore;
   readonly settings: SettingsStore;
   readonly repos: Repositories;
+  /** The host's way to open a URL in the system browser, when it has one (EngineOptions.openExternal). */
+  readonly openExternal?: (url: string) => Promise<void> | void;
   /** Publishes a contract event to every binding (payload checked against its schema). */
   emit<E extends EventName>(name: E, payload: EventPayload<E>): void;
   log(message: string, error?: unknown): void;

@@ -123,6 +123,7 @@ export function createEngine(options: EngineOptions): CreatedEngine {
         },
         emit,
         log,
+        openExternal: options.openExternal,
       };
       modules = createModules(context);
       handlers = collectHandlers(modules);

@@ -1,3 +1,5 @@
+import { accountsModule } from './accounts/accountsModule';
+import { builtInAdapters } from './accounts/platformAdapters';
 import { agentsModule } from './agents/agentsModule';
 import { brandsModule } from './brands/brandsModule';
 import type { EngineContext, EngineModule } from './EngineContext';
@@ -13,9 +15,11 @@ import { systemModule } from './system/systemModule';
 export function createModules(ctx: EngineContext): EngineModule[] {
   const system = systemModule(ctx);
   const brands = brandsModule(ctx);
-  const publishing = publishingModule(ctx);
+  // Before publishing: it takes fresh tokens from accounts.credentials (a CredentialProvider).
+  const accounts = accountsModule(ctx, { adapterFor: builtInAdapters, openExternal: ctx.openExternal });
+  const publishing = publishingModule(ctx, { credentials: accounts.credentials });
   const models = modelsModule(ctx);
   const mcp = mcpModule(ctx);
   const agents = agentsModule(ctx, { models, mcp });
-  return [system, brands, publishing, models, mcp, agents];
+  return [system, brands, accounts, publishing, models, mcp, agents];
 }

@@ -8,6 +8,9 @@ export const ERROR_CODES = [
   'keychain_unavailable', // no OS keychain could be reached
   'data_dir_locked', // another process owns the data folder
   'unavailable', // the engine is not started, or is stopping
+  'approval_required', // a tool that writes or publishes was called without a person's approval
+  'missing_client_credentials', // a platform's OAuth client id is not set in Settings
+  'auth_failed', // signing in to a platform was refused, cancelled or timed out
   'internal', // a bug: the message is logged, the user sees a generic sentence
 ] as const;
 

@@ -17,11 +17,49 @@ export const ROUTE_NAMES = [
   'brands.update',
   'brands.delete',
   // platforms and publishing (routes/publishing.ts)
-  'accounts.list',
   'posts.list',
+  'posts.get',
+  'posts.history',
+  'posts.create',
+  'posts.update',
+  'posts.schedule',
+  'posts.reschedule',
+  'posts.unschedule',
+  'posts.publishNow',
+  'posts.delete',
+  'schedule.status',
+  'schedule.pause',
+  'schedule.resume',
+  // accounts (routes/accounts.ts)
+  'accounts.list',
+  'accounts.connectSandbox',
+  'accounts.connectAppPassword',
+  'accounts.startOAuth',
+  'accounts.oauthStatus',
+  'accounts.reconnect',
+  'accounts.disconnect',
+  'accounts.refresh',
   // models and providers (routes/models.ts)
+  'providers.status',
+  'providers.listOllamaModels',
+  'providers.test',
   // agents and teams (routes/agents.ts)
+  'agents.list',
+  'agents.run',
+  'agents.runAndWait',
+  'agents.cancel',
+  'agents.runs',
+  'teams.list',
+  'teams.run',
   // MCP servers (routes/mcp.ts)
+  'mcp.servers',
+  'mcp.logs',
+  'mcp.import',
+  'mcp.remove',
+  'mcp.restart',
+  'mcp.callTool',
+  'drafts.submit',
+  'knowledge.search',
 ] as const;
 
 export const EVENT_NAMES = [
@@ -30,9 +68,17 @@ export const EVENT_NAMES = [
   // brands
   'brands.changed',
   // platforms and publishing (routes/publishing.ts)
+  'posts.changed',
+  'publish.result',
+  'schedule.changed',
+  // accounts (routes/accounts.ts)
+  'accounts.changed',
+  'accounts.oauthFinished',
   // models and providers (routes/models.ts)
   // agents and teams (routes/agents.ts)
+  'agents.runEvent',
   // MCP servers (routes/mcp.ts)
+  'mcp.status',
 ] as const;
 
 export type RouteName = (typeof ROUTE_NAMES)[number];

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { EventName, RouteName } from './names';
+import { accountsEvents, accountsRoutes } from './routes/accounts';
 import { brandEvents, brandRoutes } from './routes/brands';
 import { publishingEvents, publishingRoutes } from './routes/publishing';
 import type { RouteDef } from './routes/route';
@@ -16,6 +17,7 @@ export const routes = {
   ...systemRoutes,
   ...brandRoutes,
   ...publishingRoutes,
+  ...accountsRoutes,
   ...modelsRoutes,
   ...agentsRoutes,
   ...mcpRoutes,
@@ -25,6 +27,7 @@ export const events = {
   ...systemEvents,
   ...brandEvents,
   ...publishingEvents,
+  ...accountsEvents,
   ...modelsEvents,
   ...agentsEvents,
   ...mcpEvents,

@@ -1,9 +1,14 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { ChorusError } from '../../../shared/contract';
 import { appVersion } from '../../engine/system/packageInfo';
+import { registerAccounts } from './commands/accounts';
+import { registerAgents } from './commands/agents';
 import { registerBrands } from './commands/brands';
 import { registerDoctor } from './commands/doctor';
+import { registerMcp } from './commands/mcp';
+import { registerPosts } from './commands/posts';
 import { registerServe } from './commands/serve';
+import { registerValidate } from './commands/validate';
 import { createOutput } from './output';
 
 // One file per command group in ./commands.
@@ -15,7 +20,12 @@ export function buildProgram(): Command {
     .exitOverride();
   registerServe(program);
   registerBrands(program);
+  registerAccounts(program);
+  registerAgents(program);
   registerDoctor(program);
+  registerMcp(program);
+  registerPosts(program);
+  registerValidate(program);
   return program;
 }
 
