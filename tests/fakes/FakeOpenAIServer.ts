@@ -97,6 +97,18 @@ export class FakeOpenAIServer {
         ? this.error(res, 429, 'Rate limit reached for requests', 'requests', 'rate_limit_exceeded')
         : this.error(res, status, 'The server had an error while processing your request.', 'server_error', null);
     }
+    // OpenAI's own check on function names, as it answers it.
+    const names: [string, unknown][] = [
+      ...((body.tools as { function?: { name?: unknown } }[] | undefined) ?? []).map((t, i): [string, unknown] => [`tools[${i}].function.name`, t.function?.name]),
+      ...((body.messages as { tool_calls?: { function?: { name?: unknown } }[] }[] | undefined) ?? []).flatMap((m, i) =>
+        (m.tool_calls ?? []).map((tc, j): [string, unknown] => [`messages[${i}].tool_calls[${j}].function.name`, tc.function?.name]),
+      ),
+    ];
+    for (const [where, name] of names) {
+      if (typeof name !== 'string' || !/^[a-zA-Z0-9_-]{1,64}$/.test(name)) {
+        return this.error(res, 400, `Invalid '${where}': string does not match pattern. Expected a string that matches the pattern '^[a-zA-Z0-9_-]+$'.`, 'invalid_request_error', 'invalid_value');
+      }
+    }
     const model = String(body.model);
     if (!this.models.includes(model)) return this.modelMissing(res, model);
     const reply = this.replies.shift();

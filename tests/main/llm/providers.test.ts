@@ -180,6 +180,34 @@ describe('OpenAIProvider against the OpenAI wire format', () => {
     expect(broken.toolCalls[0]).toMatchObject({ name: 'brand_profile', arguments: {}, invalidArguments: { raw: '{"brandId": "b1"', error: expect.any(String) } });
   });
 
+  it('maps namespaced tool names (chorus.x, server.tool) to names OpenAI accepts, and back', async () => {
+    const server = await openaiServer();
+    const tools: ToolSpec[] = [
+      { ...TOOLS[0]!, name: 'chorus.brand_profile' },
+      { ...TOOLS[1]!, name: 'filesystem.read_file' },
+      { ...TOOLS[1]!, name: 'filesystem_read_file' },
+    ];
+    server.replies.push({ toolCalls: [{ name: 'filesystem_read_file_2', arguments: { platform: 'x' } }] });
+    server.replies.push({ content: 'done' });
+    const provider = new OpenAIProvider({ baseUrl: () => server.url, apiKey: async () => null });
+    const first = await provider.chat({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x' }], tools });
+    expect(first.toolCalls.map((c) => c.name)).toEqual(['filesystem_read_file']);
+    const sentNames = (server.requestsTo('/v1/chat/completions')[0]!.body.tools as { function: { name: string } }[]).map((t) => t.function.name);
+    expect(sentNames).toEqual(['chorus_brand_profile', 'filesystem_read_file', 'filesystem_read_file_2']);
+
+    // The conversation goes on with the original names in history; the wire names stay valid.
+    const second = await provider.chat({
+      model: 'gpt-4o-mini',
+      tools,
+      messages: [
+        { role: 'user', content: 'x' },
+        { role: 'assistant', content: '', toolCalls: [{ id: 'call_1', name: 'chorus.brand_profile', arguments: { brandId: 'b1' } }] },
+        { role: 'tool', content: '{}', toolCallId: 'call_1', toolName: 'chorus.brand_profile' },
+      ],
+    });
+    expect(second.content).toBe('done');
+  });
+
   it('maps 401, 429, 404, 5xx and a refused connection to provider error kinds', async () => {
     const server = await openaiServer({ apiKey: 'sk-right' });
     const request = { model: 'gpt-4o-mini', messages: [{ role: 'user' as const, content: 'x' }] };

@@ -113,10 +113,14 @@ export class OpenAIProvider implements ModelProvider {
   async chat(request: ChatRequest): Promise<ChatResponse> {
     const client = await this.client();
     const tools = request.tools ?? [];
+    const names = new WireToolNames([
+      ...tools.map((t) => t.name),
+      ...request.messages.flatMap((m) => (m.role === 'assistant' ? (m.toolCalls ?? []).map((tc) => tc.name) : [])),
+    ]);
     const body: ChatCompletionCreateParamsBase = {
       model: request.model,
-      messages: request.messages.map(toOpenAIMessage),
-      ...(tools.length > 0 ? { tools: tools.map(toOpenAITool) } : {}),
+      messages: request.messages.map((m) => toOpenAIMessage(m, names)),
+      ...(tools.length > 0 ? { tools: tools.map((t) => toOpenAITool(t, names)) } : {}),
       ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
       ...(request.responseSchema
         ? {
@@ -138,7 +142,7 @@ export class OpenAIProvider implements ModelProvider {
           name: tc.function?.name ?? '',
           args: tc.function?.arguments ?? '',
         }));
-        return this.toResponse(choice.message.content ?? '', pending, choice.finish_reason, completion.usage, completion.model ?? request.model);
+        return this.toResponse(choice.message.content ?? '', names.originals(pending), choice.finish_reason, completion.usage, completion.model ?? request.model);
       }
       const stream = await client.chat.completions.create(
         { ...body, stream: true, stream_options: { include_usage: true } },
@@ -173,7 +177,7 @@ export class OpenAIProvider implements ModelProvider {
         }
       }
       const calls = [...pending.entries()].sort(([a], [b]) => a - b).map(([i, c]) => ({ ...c, id: c.id || `call_${i}` }));
-      return this.toResponse(content, calls, finish, usage, model);
+      return this.toResponse(content, names.originals(calls), finish, usage, model);
     } catch (error) {
       throw this.classify(error, request.signal, request.model);
     }
@@ -287,7 +291,36 @@ function toToolCall(call: PendingToolCall): ToolCall {
   };
 }
 
-function toOpenAIMessage(message: ChatMessage): ChatCompletionMessageParam {
+/**
+ * OpenAI function names must match ^[a-zA-Z0-9_-]{1,64}$, while Chorus names
+ * tools `chorus.brand_profile` or `<mcp server>.<tool>`. Names are mapped to a
+ * valid, unique wire name per request and mapped back on the way in.
+ */
+export class WireToolNames {
+  private readonly toWire = new Map<string, string>();
+  private readonly fromWire = new Map<string, string>();
+
+  constructor(names: Iterable<string>) {
+    for (const name of names) this.wire(name);
+  }
+
+  wire(name: string): string {
+    const known = this.toWire.get(name);
+    if (known) return known;
+    const base = name.replace(/[^a-zA-Z0-9_-]/g, '_').slice(0, 64) || 'tool';
+    let candidate = base;
+    for (let n = 2; this.fromWire.has(candidate); n++) candidate = `${base.slice(0, 64 - `_${n}`.length)}_${n}`;
+    this.toWire.set(name, candidate);
+    this.fromWire.set(candidate, name);
+    return candidate;
+  }
+
+  originals<T extends { name: string }>(calls: T[]): T[] {
+    return calls.map((call) => ({ ...call, name: this.fromWire.get(call.name) ?? call.name }));
+  }
+}
+
+function toOpenAIMessage(message: ChatMessage, names: WireToolNames): ChatCompletionMessageParam {
   switch (message.role) {
     case 'system':
     case 'user':
@@ -300,7 +333,7 @@ function toOpenAIMessage(message: ChatMessage): ChatCompletionMessageParam {
             tool_calls: message.toolCalls.map((tc) => ({
               id: tc.id,
               type: 'function' as const,
-              function: { name: tc.name, arguments: JSON.stringify(tc.arguments) },
+              function: { name: names.wire(tc.name), arguments: JSON.stringify(tc.arguments) },
             })),
           }
         : { role: 'assistant', content: message.content };
@@ -309,6 +342,6 @@ function toOpenAIMessage(message: ChatMessage): ChatCompletionMessageParam {
   }
 }
 
-function toOpenAITool(tool: { name: string; description: string; parameters: Record<string, unknown> }): ChatCompletionTool {
-  return { type: 'function', function: { name: tool.name, description: tool.description, parameters: tool.parameters } };
+function toOpenAITool(tool: { name: string; description: string; parameters: Record<string, unknown> }, names: WireToolNames): ChatCompletionTool {
+  return { type: 'function', function: { name: names.wire(tool.name), description: tool.description, parameters: tool.parameters } };
 }
