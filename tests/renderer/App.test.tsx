@@ -34,6 +34,13 @@ beforeEach(() => {
         updates.push(input);
         settings = { ...settings, ...(input as Partial<Settings>) };
         return { ok: true, data: settings };
+      case 'schedule.status':
+        return { ok: true, data: { paused: settings.publishingPaused, queued: 0, publishing: 0, nextDueAt: null } };
+      case 'schedule.pause':
+      case 'schedule.resume':
+        updates.push(route);
+        settings = { ...settings, publishingPaused: route === 'schedule.pause' };
+        return { ok: true, data: { paused: settings.publishingPaused, queued: 0, publishing: 0, nextDueAt: null } };
       case 'system.info':
         return { ok: true, data: { version: '0.1.0', host: 'server', dataDir: '/tmp/chorus-data', schemaVersion: 3 } };
       case 'secrets.list':
@@ -109,14 +116,14 @@ describe('App shell', { timeout: 20_000 }, () => {
     await waitFor(() => expect(document.documentElement.dataset.theme).toBeUndefined());
   });
 
-  it('toggles Pause publishing through settings.update', async () => {
+  it('toggles Pause publishing through schedule.pause', async () => {
     const user = userEvent.setup({ delay: null });
     render(<App />);
     await user.click(screen.getByRole('button', { name: 'Settings' }));
     const toggle = (await screen.findByRole('switch', { name: 'Pause publishing' })) as HTMLInputElement;
     expect(toggle.checked).toBe(false);
     await user.click(toggle);
-    expect(updates).toEqual([{ publishingPaused: true }]);
+    expect(updates).toEqual(['schedule.pause']);
     await waitFor(() => expect(toggle.checked).toBe(true));
   });
 

@@ -1,9 +1,11 @@
-import { useEffect, useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useState } from 'react';
 import type { Settings, SettingsPatch } from '../../../shared/contract/schemas/settings';
 import type { HostKind } from '../../../shared/contract/schemas/system';
-import { Field } from '../../components/Field';
 import { PageHeader } from '../../components/PageHeader';
-import { splitErrors } from '../../lib/fieldErrors';
+import { AccountsSection } from './AccountsSection';
+import { McpSection } from './McpSection';
+import { ProvidersSection } from './ProvidersSection';
+import { PublishingSection } from './PublishingSection';
 import { useSettingsStore } from './settingsStore';
 
 const THEMES: { value: Settings['theme']; label: string }[] = [
@@ -78,26 +80,15 @@ export function SettingsPage() {
             </fieldset>
           </section>
 
-          <section className="card" aria-labelledby={`${uid}-publishing`}>
-            <h2 id={`${uid}-publishing`}>Publishing</h2>
-            <label className="choice">
-              <input
-                type="checkbox"
-                role="switch"
-                checked={settings.data.publishingPaused}
-                aria-describedby={`${uid}-pause-hint`}
-                onChange={(event) => void change({ publishingPaused: event.target.checked })}
-              />
-              Pause publishing
-            </label>
-            <p className="field__hint" id={`${uid}-pause-hint`}>
-              While paused, nothing is posted; scheduled posts wait and go out when you resume.
-            </p>
-          </section>
+          <PublishingSection />
 
-          <OllamaAddress key={settings.data.ollamaUrl} current={settings.data.ollamaUrl} />
+          <ProvidersSection settings={settings.data} />
         </>
       )}
+
+      <AccountsSection />
+
+      <McpSection />
 
       <section className="card" aria-labelledby={`${uid}-system`}>
         <h2 id={`${uid}-system`}>This installation</h2>
@@ -147,52 +138,5 @@ export function SettingsPage() {
         )}
       </section>
     </div>
-  );
-}
-
-function OllamaAddress({ current }: { current: string }) {
-  const update = useSettingsStore((s) => s.update);
-  const uid = useId();
-  const [value, setValue] = useState(current);
-  const [error, setError] = useState<string | undefined>();
-  const [saving, setSaving] = useState(false);
-
-  async function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    setSaving(true);
-    const result = await update({ ollamaUrl: value.trim() });
-    setSaving(false);
-    if (!result.ok) setError(splitErrors(result.error, ['ollamaUrl'] as const).fields.ollamaUrl ?? result.error.message);
-  }
-
-  return (
-    <section className="card" aria-labelledby={`${uid}-title`}>
-      <h2 id={`${uid}-title`}>Local models</h2>
-      <form onSubmit={submit} noValidate className="inline-form">
-        <Field
-          id={`${uid}-url`}
-          name="ollamaUrl"
-          label="Ollama address"
-          hint="Where Chorus finds Ollama, e.g. http://127.0.0.1:11434."
-          error={error}
-        >
-          {(p) => (
-            <input
-              {...p}
-              type="url"
-              value={value}
-              spellCheck={false}
-              onChange={(event) => {
-                setValue(event.target.value);
-                setError(undefined);
-              }}
-            />
-          )}
-        </Field>
-        <button type="submit" className="button" disabled={saving || value.trim() === current}>
-          Save address
-        </button>
-      </form>
-    </section>
   );
 }
