@@ -123,6 +123,31 @@ describe('Composer', { timeout: 20_000 }, () => {
     expect(onDone.mock.calls[0]![0]).toMatchObject({ at: '2030-03-04T09:00', timeZone: 'America/Chicago', brandId: brand.id });
   });
 
+  it('asks for a title when a Reddit account is chosen, and sends it only to Reddit', async () => {
+    const user = userEvent.setup({ delay: null });
+    const reddit = makeAccount({ platform: 'reddit', handle: 'northwind-r' });
+    fake.answer('posts.create', (input: { platform: 'x' | 'reddit'; text: string }) => ({
+      ok: true,
+      data: makePost({ platform: input.platform, text: input.text, status: 'draft' }),
+    }));
+    fake.answer('posts.schedule', (input: { id: string }) => ({ ok: true, data: makePost({ id: input.id }) }));
+    render(<Composer brands={[brand]} accounts={[x, reddit]} initialBrandId={brand.id} onClose={() => {}} onDone={onDone} onConnectAccount={() => {}} />);
+    await user.click(screen.getByRole('checkbox', { name: /X · northwind-x/ }));
+    expect(screen.queryByRole('textbox', { name: 'Title' })).toBeNull();
+    await user.click(screen.getByRole('checkbox', { name: /Reddit · northwind-r/ }));
+    setText('Text', 'Tasting notes for the new roast.');
+    setText('Publish at', '2030-03-04T09:00');
+    expect(scheduleButton()).toHaveProperty('disabled', true);
+    fireEvent.change(screen.getByRole('textbox', { name: 'Title' }), { target: { value: 'New roast: Huila' } });
+    await waitFor(() => expect(scheduleButton()).toHaveProperty('disabled', false));
+    await user.click(scheduleButton());
+    await waitFor(() => expect(onDone).toHaveBeenCalled());
+    expect(fake.calls('posts.create')).toEqual([
+      { brandId: brand.id, platform: 'x', accountId: x.id, text: 'Tasting notes for the new roast.', thread: [], media: [] },
+      { brandId: brand.id, platform: 'reddit', accountId: reddit.id, title: 'New roast: Huila', text: 'Tasting notes for the new roast.', thread: [], media: [] },
+    ]);
+  });
+
   it('puts the engine’s refusal of the time beside the date field, and a retry updates the draft instead of copying it', async () => {
     const user = userEvent.setup({ delay: null });
     fake.answer('posts.create', () => ({ ok: true, data: makePost({ id: 'dddddddd-0000-4000-8000-000000000001', status: 'draft' }) }));

@@ -115,3 +115,21 @@ describe('post lifecycle with the sandbox adapter', () => {
     expect(await h.call('posts.update', { id, patch: { text: 'too late' } })).toMatchObject({ ok: false, error: { code: 'conflict' } });
   });
 });
+
+describe('titled posts (Reddit, YouTube)', () => {
+  it('refuses to schedule a Reddit post without a title, and publishes it with one', async () => {
+    const h = await harness();
+    const brandId = await h.brand();
+    const accountId = await h.sandboxAccount(brandId, 'reddit');
+    const id = await h.draft(brandId, accountId, 'We roasted a new batch: tasting notes inside.', 'reddit');
+
+    const refused = await h.call('posts.schedule', { id, at: inSeconds(1) });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'invalid_input', issues: [{ path: ['title'] }] } });
+
+    await h.ok('posts.update', { id, patch: { title: 'New roast: Huila, Colombia' } });
+    await h.ok('posts.schedule', { id, at: inSeconds(1) });
+    expect(await h.until(id, ['published', 'failed'])).toMatchObject({ status: 'published', title: 'New roast: Huila, Colombia' });
+    const outbox = JSON.parse(readFileSync(join(h.dataDir, 'outbox', 'reddit', `${id}.json`), 'utf8'));
+    expect(outbox).toMatchObject({ title: 'New roast: Huila, Colombia', text: 'We roasted a new batch: tasting notes inside.' });
+  });
+});

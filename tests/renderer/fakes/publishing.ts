@@ -36,6 +36,7 @@ export function makePost(overrides: Partial<Post> = {}): Post {
     brandId: '00000000-0000-4000-8000-000000000001',
     accountId: null,
     platform: 'x',
+    title: '',
     text: 'Fresh beans today.',
     thread: [],
     media: [],

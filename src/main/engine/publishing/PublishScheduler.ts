@@ -404,6 +404,7 @@ export class PublishScheduler {
       platform: row.platform,
       accountId: row.account_id,
       text: row.text,
+      title: row.title,
       thread: row.thread,
       media: row.media,
       status: 'scheduled',

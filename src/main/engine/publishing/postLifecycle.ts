@@ -59,6 +59,7 @@ export class PostLifecycle {
       brandId: input.brandId,
       platform: input.platform,
       accountId: input.accountId ?? null,
+      title: input.title,
       text: input.text,
       media: input.media,
       thread: input.thread,
@@ -77,6 +78,7 @@ export class PostLifecycle {
       // A scheduled post must still pass its platform's rules when its time comes.
       if (locked.status === 'scheduled') this.checkRules(next);
       const changes: Partial<Record<keyof PostRow, unknown>> = {};
+      if (patch.title !== undefined) changes.title = patch.title;
       if (patch.text !== undefined) changes.text = patch.text;
       if (patch.media) changes.media = patch.media;
       if (patch.thread) changes.thread = patch.thread;
@@ -207,8 +209,9 @@ export class PostLifecycle {
   }
 
   /** Throws invalid_input with the platform's rule broken, field by field. */
-  private checkRules(row: Pick<PostRow, 'platform' | 'text' | 'media' | 'thread'>): void {
+  private checkRules(row: Pick<PostRow, 'platform' | 'title' | 'text' | 'media' | 'thread'>): void {
     const result = validate(row.platform, {
+      ...(row.title ? { title: row.title } : {}),
       text: row.text,
       media: row.media.map((m) => ({ kind: m.kind })),
       ...(row.thread.length ? { thread: row.thread } : {}),

@@ -36,6 +36,7 @@ function failure(error: unknown): Extract<AttemptOutcome, { ok: false }> {
 export function publishRequestFor(row: PostRow): PublishRequest {
   return {
     text: row.text,
+    ...(row.title ? { title: row.title } : {}),
     ...(row.thread.length ? { thread: row.thread } : {}),
     media: row.media,
     idempotencyKey: row.idempotency_key,

@@ -17,6 +17,7 @@ export interface PostRow {
   brand_id: string;
   account_id: string | null;
   platform: Platform;
+  title: string;
   text: string;
   thread: string[];
   media: MediaRef[];
@@ -56,6 +57,7 @@ export function toPost(row: PostRow): Post {
     brandId: row.brand_id,
     accountId: row.account_id,
     platform: row.platform,
+    title: row.title,
     text: row.text,
     thread: row.thread,
     media: row.media,
@@ -94,6 +96,8 @@ export interface NewPost {
   brandId: string;
   platform: Platform;
   text: string;
+  /** Reddit and YouTube need one. */
+  title?: string;
   accountId?: string | null;
   media?: MediaRef[];
   thread?: string[];
@@ -121,8 +125,8 @@ export const postSql = {
   async insert(tx: Queryable, post: NewPost): Promise<PostRow> {
     const { rows } = await tx.query<PostRow>(
       `INSERT INTO posts (brand_id, account_id, platform, text, media, thread, status, scheduled_at, scheduled_time_zone,
-                          series_id, series_index, recurrence)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING *`,
+                          series_id, series_index, recurrence, title)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING *`,
       [
         post.brandId,
         post.accountId ?? null,
@@ -136,6 +140,7 @@ export const postSql = {
         post.series?.id ?? null,
         post.series?.index ?? null,
         post.series ? JSON.stringify(post.series.recurrence) : null,
+        post.title ?? '',
       ],
     );
     return rows[0]!;

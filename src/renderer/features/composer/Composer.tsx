@@ -15,6 +15,7 @@ import {
   hasErrors,
   isOver,
   measureParts,
+  needsTitle,
   proposeThread,
   unitHint,
   type ComposerDraft,
@@ -109,11 +110,13 @@ export function Composer({ brands, accounts, initialBrandId, onClose, onDone, on
     let drafted = 0;
     for (const account of chosen) {
       const { text, thread } = contentFor(draft, account.platform);
+      // Only platforms that take a title get one.
+      const titled = rulesFor(account.platform).title ? { title: draft.title.trim() } : {};
       const label = `${PLATFORM_LABELS[account.platform]} (${account.handle})`;
       const existing = nextSaved[account.id];
       const post: Result<Post> = existing
-        ? await call('posts.update', { id: existing, patch: { text, thread, media: draft.media } })
-        : await call('posts.create', { brandId: brand.id, platform: account.platform, accountId: account.id, text, thread, media: draft.media });
+        ? await call('posts.update', { id: existing, patch: { ...titled, text, thread, media: draft.media } })
+        : await call('posts.create', { brandId: brand.id, platform: account.platform, accountId: account.id, ...titled, text, thread, media: draft.media });
       if (!post.ok) {
         problems.push(`${label}: ${describe(post.error)}`);
         continue;
@@ -215,6 +218,12 @@ export function Composer({ brands, accounts, initialBrandId, onClose, onDone, on
               })
             )}
           </fieldset>
+
+          {needsTitle(platforms) && (
+            <Field id={`${uid}-post-title`} name="title" label="Title" hint="Reddit and YouTube show it above the post; other platforms ignore it.">
+              {(p) => <input {...p} value={draft.title} onChange={(e) => setDraft((d) => ({ ...d, title: e.target.value }))} />}
+            </Field>
+          )}
 
           <Field
             id={`${uid}-text`}

@@ -20,12 +20,17 @@ export interface Variant {
 }
 
 export interface ComposerDraft {
+  /** Sent to the platforms that take one (Reddit, YouTube); ignored elsewhere. */
+  title: string;
   text: string;
   variants: Partial<Record<Platform, Variant>>;
   media: MediaRef[];
 }
 
-export const emptyComposerDraft = (): ComposerDraft => ({ text: '', variants: {}, media: [] });
+export const emptyComposerDraft = (): ComposerDraft => ({ title: '', text: '', variants: {}, media: [] });
+
+/** Whether any of these platforms takes a title. */
+export const needsTitle = (platforms: readonly Platform[]) => platforms.some((p) => rulesFor(p).title !== null);
 
 /** What goes out on `platform`: its variant if it has one, else the shared text. */
 export function contentFor(draft: ComposerDraft, platform: Platform): Variant {
@@ -34,7 +39,9 @@ export function contentFor(draft: ComposerDraft, platform: Platform): Variant {
 
 export function check(draft: ComposerDraft, platform: Platform): ValidationResult {
   const { text, thread } = contentFor(draft, platform);
+  const title = rulesFor(platform).title ? draft.title.trim() : '';
   return validate(platform, {
+    ...(title ? { title } : {}),
     text,
     media: draft.media.map((m) => ({ kind: m.kind })),
     ...(thread.length > 0 ? { thread } : {}),

@@ -70,6 +70,8 @@ export const Post = z.object({
   brandId: Id,
   accountId: Id.nullable(),
   platform: Platform,
+  /** Reddit's post title or YouTube's video title; empty elsewhere. */
+  title: z.string(),
   text: z.string(),
   /** Further posts of a thread, in order (X, Bluesky, Mastodon). */
   thread: z.array(z.string()),
@@ -143,6 +145,7 @@ export const PostListInput = z
   .strict();
 
 const PostText = text(70_000, 'The text');
+const PostTitle = text(300, 'The title');
 const Media = z.array(MediaRef).max(20);
 const Thread = z.array(PostText).max(50);
 
@@ -151,6 +154,7 @@ export const PostCreateInput = z
     brandId: Id,
     platform: Platform,
     accountId: Id.nullable().optional(),
+    title: PostTitle.default(''),
     text: PostText,
     media: Media.default([]),
     thread: Thread.default([]),
@@ -161,7 +165,7 @@ export const PostUpdateInput = z
   .object({
     id: Id,
     patch: z
-      .object({ text: PostText, media: Media, thread: Thread, accountId: Id.nullable() })
+      .object({ title: PostTitle, text: PostText, media: Media, thread: Thread, accountId: Id.nullable() })
       .partial()
       .strict(),
   })

@@ -3,6 +3,7 @@ import modelCalls from './0002_model_calls';
 import agentRuns from './0003_agent_runs';
 import publishing from './0004_publishing';
 import accounts from './0005_accounts';
+import postTitle from './0006_post_title';
 
 export interface Migration {
   /** Strictly increasing; the number in the file name. */
@@ -19,4 +20,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 3, name: 'agent_runs', sql: agentRuns },
   { version: 4, name: 'publishing', sql: publishing },
   { version: 5, name: 'accounts', sql: accounts },
+  { version: 6, name: 'post_title', sql: postTitle },
 ];
