@@ -66,9 +66,10 @@ export class ChorusTray {
   }
 
   private async requestPublishingPaused(paused: boolean): Promise<void> {
-    const result = await this.options.engine.call('settings.update', { publishingPaused: paused });
+    // The same routes as the Settings switch: resuming wakes the scheduler at once.
+    const result = await this.options.engine.call(paused ? 'schedule.pause' : 'schedule.resume', {});
     if (result.ok) {
-      this.setPublishingPaused((result.data as Settings).publishingPaused);
+      this.setPublishingPaused((result.data as { paused: boolean }).paused);
     } else {
       this.log(`Tray could not change publishing: ${result.error.message}`);
       // The menu already flipped its checkbox; put it back to what the engine holds.

@@ -65,11 +65,11 @@ function fakeEngine(opts: { refuseUpdates?: boolean } = {}) {
     call: async (route, input): Promise<Result<unknown>> => {
       calls.push([route, input]);
       if (route === 'settings.get') return { ok: true, data: settings };
-      if (route === 'settings.update') {
+      if (route === 'schedule.pause' || route === 'schedule.resume') {
         if (opts.refuseUpdates) return { ok: false, error: { code: 'unavailable', message: 'stopping' } };
-        settings = { ...settings, ...(input as object) };
+        settings = { ...settings, publishingPaused: route === 'schedule.pause' };
         for (const listener of listeners) listener('settings.changed', settings as never);
-        return { ok: true, data: settings };
+        return { ok: true, data: { paused: route === 'schedule.pause', queued: 0, publishing: 0, nextAt: null } };
       }
       return { ok: false, error: { code: 'unknown_route', message: String(route) } };
     },
@@ -125,7 +125,7 @@ describe('ChorusTray', () => {
     const tray = trays[0]!;
     pauseItem(tray).click!({ checked: true });
     await flush();
-    expect(calls).toContainEqual(['settings.update', { publishingPaused: true }]);
+    expect(calls).toContainEqual(['schedule.pause', {}]);
     expect(pauseItem(tray).checked).toBe(true);
   });
 
