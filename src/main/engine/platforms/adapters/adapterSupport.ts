@@ -4,7 +4,8 @@
 import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import type { z } from 'zod';
-import { PublishError, type AdapterOptions, type PublishRequest } from '../PlatformAdapter';
+import { platformFetch, type PlatformRequest } from '../http';
+import { PublishError, type AdapterOptions, type Credentials, type PublishRequest } from '../PlatformAdapter';
 
 export interface HttpAdapterOptions extends AdapterOptions {
   /** Per-request timeout (default 30 s); tests pass a short one. */
@@ -24,6 +25,38 @@ export function parseBody<T>(schema: z.ZodType<T>, data: unknown, platform: stri
     .map((issue) => `${issue.path.length ? issue.path.join('.') : 'body'}: ${issue.message}`)
     .join('; ');
   throw new PublishError('transient', `${platform} sent an unexpected answer to ${what} (${issues}).`);
+}
+
+export type BearerCall = <T>(credentials: Credentials, request: PlatformRequest, schema: z.ZodType<T>, what: string) => Promise<T>;
+
+/**
+ * A JSON API call with the account's bearer token: the path is joined to the
+ * API root, the platform's own classifier runs first, and the answer is checked.
+ */
+export function bearerCall(setup: {
+  platform: string;
+  api: string;
+  classify: PlatformRequest['classify'];
+  options: HttpAdapterOptions;
+  /** Sent on every request (e.g. Reddit's required User-Agent). */
+  headers?: Record<string, string>;
+  /** How the scheme is spelled in the Authorization header. */
+  scheme?: string;
+}): BearerCall {
+  return async (credentials, request, schema, what) => {
+    const response = await platformFetch(
+      setup.platform,
+      {
+        ...request,
+        url: `${setup.api}${request.url}`,
+        headers: { Authorization: `${setup.scheme ?? 'Bearer'} ${credentials.accessToken}`, ...setup.headers, ...request.headers },
+        timeoutMs: request.timeoutMs ?? setup.options.timeoutMs,
+        classify: setup.classify,
+      },
+      setup.options,
+    );
+    return parseBody(schema, response.data, setup.platform, what);
+  };
 }
 
 export interface LoadedMedia {

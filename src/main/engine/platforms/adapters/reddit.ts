@@ -4,8 +4,8 @@
 // reports most failures as HTTP 200 with `json.errors`, so those are read too.
 import { z } from 'zod';
 import { PublishError, type AccountIdentity, type Credentials, type Mention, type PlatformAdapter, type PublishRequest } from '../PlatformAdapter';
-import { classifyStatus, platformFetch, platformMessage, type PlatformRequest } from '../http';
-import { isHttpsUrl, parseBody, sameText, type HttpAdapterOptions } from './adapterSupport';
+import { classifyStatus, platformMessage, type PlatformRequest } from '../http';
+import { bearerCall, isHttpsUrl, sameText, type HttpAdapterOptions } from './adapterSupport';
 import { buildAuthorizeUrl, refreshWithToken, requestToken, type TokenEndpoint } from './oauth2';
 
 const PLATFORM = 'Reddit';
@@ -84,20 +84,7 @@ export function createRedditAdapter(options: RedditAdapterOptions = {}): Platfor
     return { platform: PLATFORM, url: `${www}/api/v1/access_token`, basicAuth: { clientId, clientSecret }, headers: { 'User-Agent': userAgent } };
   }
 
-  async function call<T>(credentials: Credentials, req: PlatformRequest, schema: z.ZodType<T>, what: string): Promise<T> {
-    const response = await platformFetch(
-      PLATFORM,
-      {
-        ...req,
-        url: `${api}${req.url}`,
-        headers: { Authorization: `bearer ${credentials.accessToken}`, 'User-Agent': userAgent, ...req.headers },
-        timeoutMs: req.timeoutMs ?? options.timeoutMs,
-        classify: classifyReddit,
-      },
-      options,
-    );
-    return parseBody(schema, response.data, PLATFORM, what);
-  }
+  const call = bearerCall({ platform: PLATFORM, api, classify: classifyReddit, options, headers: { 'User-Agent': userAgent }, scheme: 'bearer' });
 
   function form(fields: Record<string, string>): Pick<PlatformRequest, 'body' | 'headers'> {
     return { body: new URLSearchParams(fields).toString(), headers: { 'Content-Type': 'application/x-www-form-urlencoded' } };

@@ -11,8 +11,8 @@ import {
   type PublishRequest,
   type PublishedPost,
 } from '../PlatformAdapter';
-import { classifyStatus, platformFetch, type PlatformRequest } from '../http';
-import { loadMedia, parseBody, sameText, type HttpAdapterOptions } from './adapterSupport';
+import { classifyStatus } from '../http';
+import { bearerCall, loadMedia, sameText, type HttpAdapterOptions } from './adapterSupport';
 import { buildAuthorizeUrl, refreshWithToken, requestToken, type TokenEndpoint } from './oauth2';
 
 const PLATFORM = 'X';
@@ -98,20 +98,7 @@ export function createXAdapter(options: HttpAdapterOptions = {}): PlatformAdapte
     };
   }
 
-  async function call<T>(credentials: Credentials, request: PlatformRequest, schema: z.ZodType<T>, what: string): Promise<T> {
-    const response = await platformFetch(
-      PLATFORM,
-      {
-        ...request,
-        url: `${api}${request.url}`,
-        headers: { Authorization: `Bearer ${credentials.accessToken}`, ...request.headers },
-        timeoutMs: request.timeoutMs ?? options.timeoutMs,
-        classify: classifyX,
-      },
-      options,
-    );
-    return parseBody(schema, response.data, PLATFORM, what);
-  }
+  const call = bearerCall({ platform: PLATFORM, api, classify: classifyX, options });
 
   async function userId(credentials: Credentials): Promise<string> {
     return credentials.extra?.userId ?? (await me(credentials)).platformUserId;

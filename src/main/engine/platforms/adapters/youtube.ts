@@ -7,7 +7,7 @@ import { open, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { TZDate } from '@date-fns/tz';
 import { z } from 'zod';
-import { classifyStatus, platformFetch, type PlatformRequest } from '../http';
+import { classifyStatus, platformFetch } from '../http';
 import {
   PublishError,
   type AccountIdentity,
@@ -17,7 +17,7 @@ import {
   type PublishedPost,
   type PublishRequest,
 } from '../PlatformAdapter';
-import { parseBody, refuseThread, sameText, type HttpAdapterOptions } from './adapterSupport';
+import { bearerCall, parseBody, refuseThread, sameText, type HttpAdapterOptions } from './adapterSupport';
 import { buildAuthorizeUrl, refreshWithToken, requestToken, type TokenEndpoint } from './oauth2';
 
 const PLATFORM = 'YouTube';
@@ -150,20 +150,7 @@ export function createYouTubeAdapter(options: YouTubeAdapterOptions = {}): Platf
     return { platform: PLATFORM, url: options.baseUrl ? `${options.baseUrl}/token` : TOKEN };
   }
 
-  async function call<T>(credentials: Credentials, request: PlatformRequest, schema: z.ZodType<T>, what: string): Promise<T> {
-    const response = await platformFetch(
-      PLATFORM,
-      {
-        ...request,
-        url: `${api}${request.url}`,
-        headers: { Authorization: `Bearer ${credentials.accessToken}`, ...request.headers },
-        timeoutMs: request.timeoutMs ?? options.timeoutMs,
-        classify: classifyGoogle,
-      },
-      options,
-    );
-    return parseBody(schema, response.data, PLATFORM, what);
-  }
+  const call = bearerCall({ platform: PLATFORM, api, classify: classifyGoogle, options });
 
   async function myChannel(credentials: Credentials, part: string): Promise<z.infer<typeof Channel>> {
     const list = await call(credentials, { url: `/youtube/v3/channels?part=${part}&mine=true` }, ChannelList, 'channels.list');
