@@ -1,6 +1,6 @@
 // OpenAI and any OpenAI-compatible server (LM Studio, vLLM, llama.cpp server)
 // through the official SDK with a configurable base URL.
-import OpenAI, { APIError } from 'openai';
+import type OpenAI from 'openai';
 import type {
   ChatCompletionCreateParamsBase,
   ChatCompletionMessageParam,
@@ -22,6 +22,13 @@ import {
 import { classifyTransportError, kindForStatus, networkCode } from './providerErrors';
 
 export const DEFAULT_OPENAI_BASE_URL = 'https://api.openai.com/v1';
+// The SDK costs ~80 ms to load; it loads with the first client, not at start.
+let openai: typeof import('openai') | null = null;
+async function loadOpenAI(): Promise<typeof import('openai')> {
+  openai ??= await import('openai');
+  return openai;
+}
+
 export const OPENAI_API_KEY_SECRET = 'openai.apiKey';
 
 export interface OpenAIProviderOptions {
@@ -234,7 +241,8 @@ export class OpenAIProvider implements ModelProvider {
     }
     const cacheKey = `${baseURL}\n${key ?? ''}`;
     if (this.cached?.key !== cacheKey) {
-      const client = new OpenAI({
+      const { default: OpenAIClient } = await loadOpenAI();
+      const client = new OpenAIClient({
         baseURL,
         // The SDK insists on a key; local servers that need none get no Authorization header at all.
         apiKey: key ?? 'unused',
@@ -252,7 +260,7 @@ export class OpenAIProvider implements ModelProvider {
     if (error instanceof z.ZodError) {
       return new ProviderError(this.id, 'server', `The server answered in an unexpected shape: ${z.prettifyError(error)}`);
     }
-    if (error instanceof APIError && typeof error.status === 'number') {
+    if (openai && error instanceof openai.APIError && typeof error.status === 'number') {
       const kind = kindForStatus(error.status);
       const message =
         kind === 'auth'

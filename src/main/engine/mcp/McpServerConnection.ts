@@ -1,10 +1,7 @@
 // One configured MCP server: its child process (stdio) or HTTP session, its
 // tools, its status, a bounded log, and restarts with exponential backoff.
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { ChorusError, type ContractIssue } from '../../../shared/contract';
 import type {
@@ -19,6 +16,28 @@ import type { SecretStore } from '../secrets/SecretStore';
 import { appVersion } from '../system/packageInfo';
 import { resolveSecretReferences } from './mcpConfig';
 import { RingBuffer } from './RingBuffer';
+
+// The SDK's client side costs ~0.1 s to load; it loads when the first server connects, not at start.
+let mcpSdk: Promise<{
+  Client: typeof import('@modelcontextprotocol/sdk/client/index.js').Client;
+  StdioClientTransport: typeof import('@modelcontextprotocol/sdk/client/stdio.js').StdioClientTransport;
+  StreamableHTTPClientTransport: typeof import('@modelcontextprotocol/sdk/client/streamableHttp.js').StreamableHTTPClientTransport;
+  ToolListChangedNotificationSchema: typeof import('@modelcontextprotocol/sdk/types.js').ToolListChangedNotificationSchema;
+}> | null = null;
+function loadMcpSdk() {
+  mcpSdk ??= Promise.all([
+    import('@modelcontextprotocol/sdk/client/index.js'),
+    import('@modelcontextprotocol/sdk/client/stdio.js'),
+    import('@modelcontextprotocol/sdk/client/streamableHttp.js'),
+    import('@modelcontextprotocol/sdk/types.js'),
+  ]).then(([client, stdio, http, types]) => ({
+    Client: client.Client,
+    StdioClientTransport: stdio.StdioClientTransport,
+    StreamableHTTPClientTransport: http.StreamableHTTPClientTransport,
+    ToolListChangedNotificationSchema: types.ToolListChangedNotificationSchema,
+  }));
+  return mcpSdk;
+}
 
 export interface BackoffOptions {
   /** First restart delay; doubles per consecutive failure. */
@@ -156,7 +175,9 @@ export class McpServerConnection {
   }
 
   get pid(): number | null {
-    return this.transport instanceof StdioClientTransport ? this.transport.pid : null;
+    // Only the stdio transport has a child process (and so a pid).
+    const pid = (this.transport as { pid?: number | null } | null)?.pid;
+    return typeof pid === 'number' ? pid : null;
   }
 
   logLines(): McpLogLine[] {
@@ -233,6 +254,7 @@ export class McpServerConnection {
     this.clearHealthyTimer();
     this.setStatus('starting');
     try {
+      const { Client, ToolListChangedNotificationSchema } = await loadMcpSdk();
       const transport = await this.createTransport(generation);
       if (generation !== this.generation) return;
       const client = new Client({ name: 'chorus', version: appVersion() }, { capabilities: {} });
@@ -272,10 +294,12 @@ export class McpServerConnection {
     if ('url' in config) {
       const { resolved, secretValues } = await resolveSecretReferences(config.headers, secrets);
       this.secretValues = secretValues;
+      const { StreamableHTTPClientTransport } = await loadMcpSdk();
       return new StreamableHTTPClientTransport(new URL(config.url), { requestInit: { headers: resolved } });
     }
     const { resolved, secretValues } = await resolveSecretReferences(config.env, secrets);
     this.secretValues = secretValues;
+    const { StdioClientTransport } = await loadMcpSdk();
     const transport = new StdioClientTransport({
       command: config.command,
       args: config.args,

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { Agent, AtUri, RichText, XRPCError, type AppBskyEmbedImages } from '@atproto/api';
+import type { Agent, AppBskyEmbedImages } from '@atproto/api';
 import { z } from 'zod';
 import {
   PublishError,
@@ -148,7 +148,7 @@ export function createBlueskyAdapter(options: AdapterOptions = {}): BlueskyAdapt
    * keychain hearing of it, and the account would be lost at the next refresh.
    */
   function agentWith(service: string, token: string | null): Agent {
-    return new Agent({
+    return new (atproto().Agent)({
       fetchHandler(url: string, init: RequestInit) {
         const headers = new Headers(init.headers);
         if (token) headers.set('authorization', `Bearer ${token}`);
@@ -171,7 +171,7 @@ export function createBlueskyAdapter(options: AdapterOptions = {}): BlueskyAdapt
 
   function classify(error: unknown, context: string): PublishError {
     if (error instanceof PublishError) return error;
-    if (!(error instanceof XRPCError)) {
+    if (!(error instanceof atproto().XRPCError)) {
       return new PublishError('transient', `${context}: ${error instanceof Error ? error.message : String(error)}`);
     }
     const status = error.status as number;
@@ -222,7 +222,7 @@ export function createBlueskyAdapter(options: AdapterOptions = {}): BlueskyAdapt
   }
 
   function postUrl(handleOrDid: string, uri: string): string {
-    return `https://bsky.app/profile/${handleOrDid}/post/${new AtUri(uri).rkey}`;
+    return `https://bsky.app/profile/${handleOrDid}/post/${new (atproto().AtUri)(uri).rkey}`;
   }
 
   async function existingRecord(agent: Agent, did: string, rkey: string): Promise<{ uri: string; cid: string } | null> {
@@ -270,7 +270,7 @@ export function createBlueskyAdapter(options: AdapterOptions = {}): BlueskyAdapt
     return credentialsFrom(res.data, service);
   }
 
-  const adapter: BlueskyAdapter = {
+  const adapter: BlueskyAdapter = withAtproto({
     platform: 'bluesky',
     connection: 'app-password',
     login,
@@ -315,7 +315,7 @@ export function createBlueskyAdapter(options: AdapterOptions = {}): BlueskyAdapt
       const agent = agentWith(serviceOf(credentials), credentials.accessToken);
       const parts = [request.text, ...(request.thread ?? [])];
       const texts = parts.map((text, index) => {
-        const rt = new RichText({ text });
+        const rt = new (atproto().RichText)({ text });
         if (!text.trim() && !(index === 0 && request.media.length > 0)) throw new PublishError('invalid', `Post ${index + 1} of the thread is empty.`);
         if (rt.graphemeLength > MAX_GRAPHEMES) {
           throw new PublishError('invalid', `Bluesky posts are limited to ${MAX_GRAPHEMES} characters; post ${index + 1} has ${rt.graphemeLength}.`);
@@ -380,7 +380,7 @@ export function createBlueskyAdapter(options: AdapterOptions = {}): BlueskyAdapt
 
     async delete(credentials, platformPostId) {
       const did = didOf(credentials);
-      const uri = new AtUri(platformPostId);
+      const uri = new (atproto().AtUri)(platformPostId);
       if (uri.host !== did) throw new PublishError('invalid', `The post ${platformPostId} belongs to another account.`);
       const agent = agentWith(serviceOf(credentials), credentials.accessToken);
       await call('Deleting the Bluesky post', () => agent.com.atproto.repo.deleteRecord({ repo: did, collection: uri.collection, rkey: uri.rkey }));
@@ -422,6 +422,31 @@ export function createBlueskyAdapter(options: AdapterOptions = {}): BlueskyAdapt
       }
       return { items, cursor: page.cursor ?? null };
     },
-  };
+  });
   return adapter;
+}
+
+// @atproto/api costs ~0.3 s to load, more than the rest of the engine's
+// dependencies together; it loads on the first Bluesky call, not at start.
+let atprotoModule: typeof import('@atproto/api') | null = null;
+
+function atproto(): typeof import('@atproto/api') {
+  if (!atprotoModule) throw new Error('@atproto/api was used before it was loaded.');
+  return atprotoModule;
+}
+
+/** Every method of the adapter loads @atproto/api first; helpers inside them can then use it synchronously. */
+function withAtproto(adapter: BlueskyAdapter): BlueskyAdapter {
+  const load = async () => {
+    atprotoModule ??= await import('@atproto/api');
+  };
+  const wrapped = { ...adapter } as Record<string, unknown>;
+  for (const [key, value] of Object.entries(adapter)) {
+    if (typeof value !== 'function') continue;
+    wrapped[key] = async (...args: unknown[]) => {
+      await load();
+      return (value as (...a: unknown[]) => Promise<unknown>)(...args);
+    };
+  }
+  return wrapped as unknown as BlueskyAdapter;
 }
