@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createFacebookAdapter } from '../../../../src/main/engine/platforms/adapters/facebook';
 import type { HttpAdapterOptions } from '../../../../src/main/engine/platforms/adapters/adapterSupport';
-import { PublishError, type Credentials, type PublishRequest } from '../../../../src/main/engine/platforms/PlatformAdapter';
+import type { Credentials, PublishRequest } from '../../../../src/main/engine/platforms/PlatformAdapter';
 import { FacebookFake, PAGE_ID, metaError } from '../../../fakes/platforms/facebookFake';
+import { failure } from './failure';
 
 let fake: FacebookFake;
 let clock: number;
@@ -30,15 +31,6 @@ function connected(): Credentials {
 
 function post(text: string, more: Partial<PublishRequest> = {}): PublishRequest {
   return { text, media: [], idempotencyKey: 'k', ...more };
-}
-
-async function failure(promise: Promise<unknown>): Promise<PublishError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(PublishError);
-  return error as PublishError;
 }
 
 const FEED = `/v21.0/${PAGE_ID}/feed`;

@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createInstagramAdapter } from '../../../../src/main/engine/platforms/adapters/instagram';
 import type { HttpAdapterOptions } from '../../../../src/main/engine/platforms/adapters/adapterSupport';
-import { PublishError, type Credentials, type PublishRequest } from '../../../../src/main/engine/platforms/PlatformAdapter';
+import type { Credentials, PublishRequest } from '../../../../src/main/engine/platforms/PlatformAdapter';
 import { metaError } from '../../../fakes/platforms/facebookFake';
 import { IG_USER_ID, InstagramFake } from '../../../fakes/platforms/instagramFake';
+import { failure } from './failure';
 
 let fake: InstagramFake;
 let clock: number;
@@ -30,15 +31,6 @@ const image = (uri = 'https://cdn.example.com/latte.jpg') => ({ kind: 'image' as
 
 function post(text: string, more: Partial<PublishRequest> = {}): PublishRequest {
   return { text, media: [image()], idempotencyKey: 'k', ...more };
-}
-
-async function failure(promise: Promise<unknown>): Promise<PublishError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(PublishError);
-  return error as PublishError;
 }
 
 const MEDIA = `/v21.0/${IG_USER_ID}/media`;

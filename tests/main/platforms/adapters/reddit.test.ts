@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRedditAdapter, type RedditAdapterOptions } from '../../../../src/main/engine/platforms/adapters/reddit';
-import { PublishError, type Credentials, type PublishRequest } from '../../../../src/main/engine/platforms/PlatformAdapter';
+import type { Credentials, PublishRequest } from '../../../../src/main/engine/platforms/PlatformAdapter';
 import { RedditFake } from '../../../fakes/platforms/redditFake';
+import { failure } from './failure';
 
 let fake: RedditFake;
 let clock: number;
@@ -27,15 +28,6 @@ function connected(): Credentials {
 
 function post(title: string, more: Partial<PublishRequest> = {}): PublishRequest {
   return { title, text: `Body of ${title}`, target: 'r/chorus', media: [], idempotencyKey: 'k', ...more };
-}
-
-async function failure(promise: Promise<unknown>): Promise<PublishError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(PublishError);
-  return error as PublishError;
 }
 
 beforeEach(async () => {

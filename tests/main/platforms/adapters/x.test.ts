@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createXAdapter } from '../../../../src/main/engine/platforms/adapters/x';
 import type { HttpAdapterOptions } from '../../../../src/main/engine/platforms/adapters/adapterSupport';
-import { PublishError, type Credentials, type PublishRequest } from '../../../../src/main/engine/platforms/PlatformAdapter';
+import type { Credentials, PublishRequest } from '../../../../src/main/engine/platforms/PlatformAdapter';
 import { XFake } from '../../../fakes/platforms/xFake';
+import { failure } from './failure';
 
 let fake: XFake;
 let clock: number;
@@ -31,15 +32,6 @@ function connected(): Credentials {
 
 function post(text: string, more: Partial<PublishRequest> = {}): PublishRequest {
   return { text, media: [], idempotencyKey: `key-${text}`, ...more };
-}
-
-async function failure(promise: Promise<unknown>): Promise<PublishError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(PublishError);
-  return error as PublishError;
 }
 
 beforeEach(async () => {
