@@ -6,20 +6,15 @@ import { createFacebookAdapter } from '../../../../src/main/engine/platforms/ada
 import type { HttpAdapterOptions } from '../../../../src/main/engine/platforms/adapters/adapterSupport';
 import type { Credentials, PublishRequest } from '../../../../src/main/engine/platforms/PlatformAdapter';
 import { FacebookFake, PAGE_ID, metaError } from '../../../fakes/platforms/facebookFake';
-import { failure } from './failure';
+import { FakeTime, failure } from './adapterTestKit';
 
 let fake: FacebookFake;
-let clock: number;
-let sleeps: number[];
+let time: FakeTime;
 
 function adapter(overrides: Partial<HttpAdapterOptions> = {}) {
   return createFacebookAdapter({
     baseUrl: fake.baseUrl,
-    now: () => clock,
-    sleep: async (ms) => {
-      sleeps.push(ms);
-      clock += ms;
-    },
+    ...time.adapterOptions(),
     timeoutMs: 5_000,
     ...overrides,
   });
@@ -36,10 +31,9 @@ function post(text: string, more: Partial<PublishRequest> = {}): PublishRequest 
 const FEED = `/v21.0/${PAGE_ID}/feed`;
 
 beforeEach(async () => {
-  clock = Date.parse('2026-11-24T12:00:00Z');
-  sleeps = [];
+  time = new FakeTime(Date.parse('2026-11-24T12:00:00Z'));
   fake = new FacebookFake();
-  fake.clock = () => clock;
+  fake.clock = () => time.now;
   await fake.start();
 });
 
@@ -52,7 +46,7 @@ describe('Facebook Pages adapter', () => {
     expect(url.searchParams.get('scope')).toBe('pages_manage_posts,pages_read_engagement');
     const facebook = adapter();
     const user = await facebook.exchangeCode!({ code: 'fb-code', codeVerifier: 'v', redirectUri: 'http://127.0.0.1:4567/callback', clientId: 'fb-app', clientSecret: 'fb-secret' });
-    expect(user.expiresAt).toBe(new Date(clock + 5_183_944_000).toISOString()); // the long-lived one
+    expect(user.expiresAt).toBe(new Date(time.now + 5_183_944_000).toISOString()); // the long-lived one
     const [page] = await facebook.pages(user);
     expect(page).toMatchObject({ id: PAGE_ID, name: 'Chorus Coffee', instagram_business_account: { id: '17841405822304914' } });
     const refreshed = await facebook.refresh(user);
@@ -91,15 +85,15 @@ describe('Facebook Pages adapter', () => {
     fake.server.failNext('POST', FEED, throttle(0));
     const limited = await failure(adapter().publish(connected(), post('Busy')));
     expect([limited.kind, limited.message, limited.details.platformCode]).toEqual(['rate_limited', 'Page request limit reached', '32']);
-    expect(limited.details.retryAt).toEqual(new Date(clock + 3_600_000)); // no estimate: Meta's one-hour window
+    expect(limited.details.retryAt).toEqual(new Date(time.now + 3_600_000)); // no estimate: Meta's one-hour window
 
     fake.server.failNext('POST', FEED, throttle(12));
     const later = await failure(adapter().publish(connected(), post('Busy again')));
-    expect(later.details.retryAt).toEqual(new Date(clock + 12 * 60_000));
+    expect(later.details.retryAt).toEqual(new Date(time.now + 12 * 60_000));
 
     fake.server.failNext('POST', FEED, throttle(1));
     await adapter({ maxInlineWaitMs: 2 * 60_000 }).publish(connected(), post('Short wait'));
-    expect(sleeps).toEqual([60_000]);
+    expect(time.sleeps).toEqual([60_000]);
     expect(fake.posts.map((p) => p.message)).toEqual(['Short wait']);
   });
 
@@ -163,7 +157,7 @@ describe('Facebook Pages adapter', () => {
     expect(await adapter().metrics(credentials, platformPostId)).toMatchObject({ likes: 4, replies: 1, reposts: 2 });
     const first = await adapter().mentions(credentials, null);
     expect(first.items).toEqual([expect.objectContaining({ author: 'Grace Hopper', text: 'Love it', inReplyTo: platformPostId })]);
-    clock += 60_000;
+    time.now += 60_000;
     fake.comment(platformPostId, 'Still love it');
     expect((await adapter().mentions(credentials, first.cursor)).items.map((m) => m.text)).toEqual(['Still love it']);
     await adapter().delete(credentials, platformPostId);

@@ -4,20 +4,15 @@ import type { HttpAdapterOptions } from '../../../../src/main/engine/platforms/a
 import type { Credentials, PublishRequest } from '../../../../src/main/engine/platforms/PlatformAdapter';
 import { metaError } from '../../../fakes/platforms/facebookFake';
 import { IG_USER_ID, InstagramFake } from '../../../fakes/platforms/instagramFake';
-import { failure } from './failure';
+import { FakeTime, failure } from './adapterTestKit';
 
 let fake: InstagramFake;
-let clock: number;
-let sleeps: number[];
+let time: FakeTime;
 
 function adapter(overrides: Partial<HttpAdapterOptions> = {}) {
   return createInstagramAdapter({
     baseUrl: fake.baseUrl,
-    now: () => clock,
-    sleep: async (ms) => {
-      sleeps.push(ms);
-      clock += ms;
-    },
+    ...time.adapterOptions(),
     timeoutMs: 5_000,
     ...overrides,
   });
@@ -37,10 +32,9 @@ const MEDIA = `/v21.0/${IG_USER_ID}/media`;
 const PUBLISH = `/v21.0/${IG_USER_ID}/media_publish`;
 
 beforeEach(async () => {
-  clock = Date.parse('2026-11-24T12:00:00Z');
-  sleeps = [];
+  time = new FakeTime(Date.parse('2026-11-24T12:00:00Z'));
   fake = new InstagramFake();
-  fake.clock = () => clock;
+  fake.clock = () => time.now;
   await fake.start();
 });
 
@@ -54,7 +48,7 @@ describe('Instagram adapter', () => {
     const paths = fake.server.requests.map((r) => `${r.method} ${r.path}`);
     expect(paths.slice(0, 2)).toEqual([`GET /v21.0/${IG_USER_ID}/content_publishing_limit`, `POST ${MEDIA}`]);
     expect(paths).toContain(`POST ${PUBLISH}`);
-    expect(sleeps).toEqual([5_000, 5_000]); // two IN_PROGRESS answers
+    expect(time.sleeps).toEqual([5_000, 5_000]); // two IN_PROGRESS answers
     expect([...fake.containers.values()][0]!.fields).toMatchObject({ image_url: 'https://cdn.example.com/latte.jpg', caption: 'Morning latte', alt_text: 'A latte' });
   });
 
@@ -88,7 +82,7 @@ describe('Instagram adapter', () => {
     fake.quotaUsage = 50;
     const error = await failure(adapter().publish(connected(), post('One too many')));
     expect([error.kind, error.message]).toEqual(['rate_limited', 'Instagram allows 50 published posts per 24 hours and this account has used 50.']);
-    expect(error.details.retryAt).toEqual(new Date(clock + 3_600_000));
+    expect(error.details.retryAt).toEqual(new Date(time.now + 3_600_000));
     expect(fake.containers.size).toBe(0);
   });
 
@@ -105,7 +99,7 @@ describe('Instagram adapter', () => {
       json: metaError(400, 80002, 'There have been too many calls to this Instagram account. Wait a bit and try again.').json,
     });
     await adapter({ maxInlineWaitMs: 90_000 }).publish(connected(), post('Soon'));
-    expect(sleeps).toEqual([60_000]);
+    expect(time.sleeps).toEqual([60_000]);
   });
 
   it('classifies a 500 and a timeout as transient', async () => {
@@ -155,7 +149,7 @@ describe('Instagram adapter', () => {
     expect(await adapter().metrics(credentials, platformPostId)).toMatchObject({ likes: 21, replies: 1 });
     const first = await adapter().mentions(credentials, null);
     expect(first.items).toEqual([expect.objectContaining({ author: '@latte_lover', text: 'Yum', inReplyTo: platformPostId })]);
-    clock += 1_000;
+    time.now += 1_000;
     fake.comment(platformPostId, 'Again');
     expect((await adapter().mentions(credentials, first.cursor)).items.map((m) => m.text)).toEqual(['Again']);
     await adapter().delete(credentials, platformPostId);

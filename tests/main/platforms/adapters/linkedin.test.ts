@@ -6,20 +6,15 @@ import { createLinkedInAdapter } from '../../../../src/main/engine/platforms/ada
 import type { HttpAdapterOptions } from '../../../../src/main/engine/platforms/adapters/adapterSupport';
 import type { Credentials, PublishRequest } from '../../../../src/main/engine/platforms/PlatformAdapter';
 import { LinkedInFake } from '../../../fakes/platforms/linkedinFake';
-import { failure } from './failure';
+import { FakeTime, failure } from './adapterTestKit';
 
 let fake: LinkedInFake;
-let clock: number;
-let sleeps: number[];
+let time: FakeTime;
 
 function adapter(overrides: Partial<HttpAdapterOptions> = {}) {
   return createLinkedInAdapter({
     baseUrl: fake.baseUrl,
-    now: () => clock,
-    sleep: async (ms) => {
-      sleeps.push(ms);
-      clock += ms;
-    },
+    ...time.adapterOptions(),
     timeoutMs: 5_000,
     ...overrides,
   });
@@ -35,10 +30,9 @@ function post(text: string, more: Partial<PublishRequest> = {}): PublishRequest 
 }
 
 beforeEach(async () => {
-  clock = Date.parse('2026-11-24T12:00:00Z');
-  sleeps = [];
+  time = new FakeTime(Date.parse('2026-11-24T12:00:00Z'));
   fake = new LinkedInFake();
-  fake.clock = () => clock;
+  fake.clock = () => time.now;
   await fake.start();
 });
 
@@ -51,7 +45,7 @@ describe('LinkedIn adapter', () => {
     expect(url.searchParams.get('scope')).toBe('openid profile w_member_social');
     const credentials = await adapter().exchangeCode!({ code: 'li-code', codeVerifier: 'v', redirectUri: 'http://127.0.0.1:4567/callback', clientId: 'li-client', clientSecret: 'li-secret' });
     expect(credentials.extra).toMatchObject({ authorUrn: 'urn:li:person:782bbtaQ', clientId: 'li-client' });
-    expect(credentials.expiresAt).toBe(new Date(clock + 5_184_000_000).toISOString());
+    expect(credentials.expiresAt).toBe(new Date(time.now + 5_184_000_000).toISOString());
     expect(await adapter().me(credentials)).toEqual({ platformUserId: '782bbtaQ', handle: 'Ada Lovelace', displayName: 'Ada Lovelace' });
   });
 
@@ -89,7 +83,7 @@ describe('LinkedIn adapter', () => {
   it("reports LinkedIn's daily quota as rate_limited until midnight UTC, and waits out a short Retry-After", async () => {
     fake.server.failNext('POST', '/rest/posts', { kind: 'status', status: 429, headers: { 'retry-after': '2' }, json: { status: 429, code: 'TOO_MANY_REQUESTS', message: 'Resource level throttle APPLICATION DAY limit for calls to this resource is reached.' } });
     await adapter().publish(connected(), post('Eventually'));
-    expect(sleeps).toEqual([2_000]);
+    expect(time.sleeps).toEqual([2_000]);
 
     fake.server.failNext('POST', '/rest/posts', { kind: 'status', status: 429, json: { status: 429, code: 'TOO_MANY_REQUESTS', message: 'Resource level throttle APPLICATION DAY limit for calls to this resource is reached.' } });
     const error = await failure(adapter().publish(connected(), post('Tomorrow')));
@@ -152,7 +146,7 @@ describe('LinkedIn adapter', () => {
     expect(await adapter().metrics(credentials, platformPostId)).toMatchObject({ likes: 12, replies: 1 });
     const first = await adapter().mentions(credentials, null);
     expect(first.items).toEqual([expect.objectContaining({ author: 'urn:li:person:someoneElse', text: 'Great news!', inReplyTo: platformPostId })]);
-    clock += 60_000;
+    time.now += 60_000;
     fake.comment(platformPostId, 'Second comment');
     const next = await adapter().mentions(credentials, first.cursor);
     expect(next.items.map((m) => m.text)).toEqual(['Second comment']);

@@ -6,19 +6,14 @@ import { createMastodonAdapter } from '../../../../src/main/engine/platforms/ada
 import type { HttpAdapterOptions } from '../../../../src/main/engine/platforms/adapters/adapterSupport';
 import type { Credentials, PublishRequest } from '../../../../src/main/engine/platforms/PlatformAdapter';
 import { MastodonFake } from '../../../fakes/platforms/mastodonFake';
-import { failure } from './failure';
+import { FakeTime, failure } from './adapterTestKit';
 
 let fake: MastodonFake;
-let clock: number;
-let sleeps: number[];
+let time: FakeTime;
 
 function adapter(overrides: Partial<HttpAdapterOptions> = {}) {
   return createMastodonAdapter({
-    now: () => clock,
-    sleep: async (ms) => {
-      sleeps.push(ms);
-      clock += ms;
-    },
+    ...time.adapterOptions(),
     timeoutMs: 5_000,
     ...overrides,
   });
@@ -33,10 +28,9 @@ function post(text: string, more: Partial<PublishRequest> = {}): PublishRequest 
 }
 
 beforeEach(async () => {
-  clock = Date.parse('2026-11-24T12:00:00Z');
-  sleeps = [];
+  time = new FakeTime(Date.parse('2026-11-24T12:00:00Z'));
   fake = new MastodonFake();
-  fake.clock = () => clock;
+  fake.clock = () => time.now;
   await fake.start();
 });
 
@@ -86,19 +80,19 @@ describe('Mastodon adapter', () => {
       await adapter().publish(connected(), post('Picture', { media: [{ kind: 'image', uri: 'media/a.png', alt: 'A red square', path: join(dir, 'a.png') }] }));
       const [id] = fake.statuses[0]!.media_ids;
       expect(fake.media.get(id!)).toEqual({ description: 'A red square', processed: true, bytes: 4 });
-      expect(sleeps).toEqual([2_000]);
+      expect(time.sleeps).toEqual([2_000]);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
   });
 
   it('waits out a short 429 using the ISO reset time, and reports a long one with retryAt', async () => {
-    const soon = new Date(clock + 3_000).toISOString();
+    const soon = new Date(time.now + 3_000).toISOString();
     fake.server.failNext('POST', '/api/v1/statuses', { kind: 'status', status: 429, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': soon }, json: { error: 'Too many requests' } });
     await adapter().publish(connected(), post('Patience'));
-    expect(sleeps).toEqual([3_000]);
+    expect(time.sleeps).toEqual([3_000]);
 
-    const later = new Date(clock + 240_000).toISOString();
+    const later = new Date(time.now + 240_000).toISOString();
     fake.server.failNext('POST', '/api/v1/statuses', { kind: 'status', status: 429, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': later }, json: { error: 'Too many requests' } });
     const error = await failure(adapter().publish(connected(), post('Later')));
     expect([error.kind, error.message, error.details.retryAt]).toEqual(['rate_limited', 'Too many requests', new Date(later)]);

@@ -2,20 +2,15 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRedditAdapter, type RedditAdapterOptions } from '../../../../src/main/engine/platforms/adapters/reddit';
 import type { Credentials, PublishRequest } from '../../../../src/main/engine/platforms/PlatformAdapter';
 import { RedditFake } from '../../../fakes/platforms/redditFake';
-import { failure } from './failure';
+import { FakeTime, failure } from './adapterTestKit';
 
 let fake: RedditFake;
-let clock: number;
-let sleeps: number[];
+let time: FakeTime;
 
 function adapter(overrides: Partial<RedditAdapterOptions> = {}) {
   return createRedditAdapter({
     baseUrl: fake.baseUrl,
-    now: () => clock,
-    sleep: async (ms) => {
-      sleeps.push(ms);
-      clock += ms;
-    },
+    ...time.adapterOptions(),
     timeoutMs: 5_000,
     ...overrides,
   });
@@ -31,10 +26,9 @@ function post(title: string, more: Partial<PublishRequest> = {}): PublishRequest
 }
 
 beforeEach(async () => {
-  clock = Date.parse('2026-11-24T12:00:00Z');
-  sleeps = [];
+  time = new FakeTime(Date.parse('2026-11-24T12:00:00Z'));
   fake = new RedditFake();
-  fake.clock = () => clock;
+  fake.clock = () => time.now;
   await fake.start();
 });
 
@@ -81,16 +75,16 @@ describe('Reddit adapter', () => {
     fake.server.failNext('POST', '/api/submit', { kind: 'status', status: 200, json: { json: { errors: [['RATELIMIT', 'Looks like you\'ve been doing that a lot. Take a break for 9 minutes before trying again.', 'ratelimit']] } } });
     const limited = await failure(adapter().publish(connected(), post('Again')));
     expect(limited.kind).toBe('rate_limited');
-    expect(limited.details.retryAt).toEqual(new Date(clock + 9 * 60_000));
+    expect(limited.details.retryAt).toEqual(new Date(time.now + 9 * 60_000));
   });
 
   it('waits out a 429 with a short X-Ratelimit-Reset and reports a long one', async () => {
     fake.server.failNext('POST', '/api/submit', { kind: 'status', status: 429, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-used': '100', 'x-ratelimit-reset': '4' }, json: { message: 'Too Many Requests', error: 429 } });
     await adapter().publish(connected(), post('Patient'));
-    expect(sleeps).toEqual([4_000]);
+    expect(time.sleeps).toEqual([4_000]);
     fake.server.failNext('POST', '/api/submit', { kind: 'status', status: 429, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '400' }, json: { message: 'Too Many Requests', error: 429 } });
     const error = await failure(adapter().publish(connected(), post('Impatient')));
-    expect([error.kind, error.message, error.details.retryAt]).toEqual(['rate_limited', 'Too Many Requests', new Date(clock + 400_000)]);
+    expect([error.kind, error.message, error.details.retryAt]).toEqual(['rate_limited', 'Too Many Requests', new Date(time.now + 400_000)]);
   });
 
   it('classifies a 500 and a timeout as transient', async () => {
@@ -113,7 +107,7 @@ describe('Reddit adapter', () => {
     const refreshed = await adapter().refresh(credentials);
     expect(refreshed.accessToken).not.toBe(credentials.accessToken);
     expect(refreshed.refreshToken).toBe(credentials.refreshToken);
-    expect(refreshed.expiresAt).toBe(new Date(clock + 86_400_000).toISOString());
+    expect(refreshed.expiresAt).toBe(new Date(time.now + 86_400_000).toISOString());
     fake.refreshTokens.get(credentials.refreshToken!)!.revoked = true;
     const error = await failure(adapter().refresh(refreshed));
     expect([error.kind, error.details.revoked, error.message]).toEqual(['auth', true, 'Reddit refused the refresh token: invalid_grant']);

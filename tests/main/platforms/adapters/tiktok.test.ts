@@ -3,9 +3,10 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTikTokAdapter, type TikTokAdapterOptions } from '../../../../src/main/engine/platforms/adapters/tiktok';
-import { PublishError, type Credentials, type PublishRequest } from '../../../../src/main/engine/platforms/PlatformAdapter';
+import type { Credentials, PublishRequest } from '../../../../src/main/engine/platforms/PlatformAdapter';
 import { TikTokFake, tiktokError } from '../../../fakes/platforms/tiktokFake';
 import { tempDir } from '../../../fakes/tempDir';
+import { failure } from './adapterTestKit';
 
 const MB = 1024 * 1024;
 let fake: TikTokFake;
@@ -17,15 +18,6 @@ let bigBytes: Buffer;
 let credentials: Credentials;
 let slept: number[];
 let clock: number;
-
-async function caught(promise: Promise<unknown>): Promise<PublishError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(PublishError);
-  return error as PublishError;
-}
 
 function adapter(extra: TikTokAdapterOptions = {}) {
   return createTikTokAdapter({
@@ -141,14 +133,14 @@ describe('TikTok adapter', () => {
   it('posts from a verified URL, and reports an unverified domain as unavailable', async () => {
     const post = await adapter().publish(credentials, request({ media: pulled() }));
     expect(post.platformPostId).toBe([...fake.posts.values()][0]!.videoId);
-    const error = await caught(adapter().publish(credentials, request({ media: pulled('https://elsewhere.example/roast.mp4') })));
+    const error = await failure(adapter().publish(credentials, request({ media: pulled('https://elsewhere.example/roast.mp4') })));
     expect(error).toMatchObject({ kind: 'unavailable', message: 'The domain or URL prefix of video_url has not been verified by the developer.' });
     expect(error.details.platformCode).toBe('url_ownership_unverified');
   });
 
   it('keeps to 6 video/init calls a minute: the 7th is rate_limited, or waited out when allowed', async () => {
     for (let i = 0; i < 6; i++) await adapter().publish(credentials, request({ media: pulled(), text: `Post ${i}` }));
-    const error = await caught(adapter().publish(credentials, request({ media: pulled(), text: 'Post 6' })));
+    const error = await failure(adapter().publish(credentials, request({ media: pulled(), text: 'Post 6' })));
     expect(error).toMatchObject({ kind: 'rate_limited', message: 'The API rate limit was exceeded. Please try again later.' });
     expect(error.details.retryAt).toEqual(new Date(clock + 60_000));
 
@@ -160,21 +152,21 @@ describe('TikTok adapter', () => {
 
   it('reads error codes TikTok sends with HTTP 200 (daily post cap → rate_limited tomorrow)', async () => {
     fake.server.failNext('POST', '/v2/post/publish/video/init/', { kind: 'status', status: 200, json: tiktokError(200, 'spam_risk_too_many_posts', 'The daily post cap from the current user has been reached.').json });
-    const error = await caught(adapter().publish(credentials, request()));
+    const error = await failure(adapter().publish(credentials, request()));
     expect(error).toMatchObject({ kind: 'rate_limited', message: 'The daily post cap from the current user has been reached.' });
     expect(error.details.retryAt).toEqual(new Date(clock + 24 * 3600_000));
   });
 
   it('reports a 500 and a timeout as transient', async () => {
     fake.server.failNext('POST', '/v2/post/publish/creator_info/query/', { kind: 'status', status: 500, json: tiktokError(500, 'internal_error', 'Something went wrong. Please try again later.').json });
-    expect(await caught(adapter().publish(credentials, request()))).toMatchObject({ kind: 'transient', message: 'Something went wrong. Please try again later.' });
+    expect(await failure(adapter().publish(credentials, request()))).toMatchObject({ kind: 'transient', message: 'Something went wrong. Please try again later.' });
     fake.server.failNext('POST', '/v2/post/publish/creator_info/query/', { kind: 'timeout' });
-    expect((await caught(adapter({ timeoutMs: 100 }).publish(credentials, request()))).kind).toBe('transient');
+    expect((await failure(adapter({ timeoutMs: 100 }).publish(credentials, request()))).kind).toBe('transient');
     expect(fake.posts.size).toBe(0);
   });
 
   it('reports an invalid access token as auth', async () => {
-    const error = await caught(adapter().publish({ ...credentials, accessToken: 'act.expired' }, request()));
+    const error = await failure(adapter().publish({ ...credentials, accessToken: 'act.expired' }, request()));
     expect(error).toMatchObject({ kind: 'auth', message: 'The access token is invalid or not found in the request.' });
     expect(error.details.platformCode).toBe('access_token_invalid');
   });
@@ -187,7 +179,7 @@ describe('TikTok adapter', () => {
 
     fake.refreshTokens.delete(credentials.refreshToken!);
     const before = structuredClone(credentials);
-    const error = await caught(adapter().refresh(credentials));
+    const error = await failure(adapter().refresh(credentials));
     expect(error.kind).toBe('auth');
     expect(error.details.revoked).toBe(true);
     expect(error.message).toContain('Refresh token is invalid or expired.');
@@ -195,30 +187,30 @@ describe('TikTok adapter', () => {
 
     // The same refusal with HTTP 200, which TikTok also uses.
     fake.server.failNext('POST', '/v2/oauth/token/', { kind: 'status', status: 200, json: { error: 'invalid_grant', error_description: 'Refresh token is invalid or expired.', log_id: 'x' } });
-    expect((await caught(adapter().refresh(before))).details.revoked).toBe(true);
+    expect((await failure(adapter().refresh(before))).details.revoked).toBe(true);
   });
 
   it('reports refusals in TikTok’s words: privacy mismatch is invalid, unaudited apps are unavailable', async () => {
-    const mismatch = await caught(adapter().publish(credentials, request({ target: 'FOLLOWER_OF_CREATOR' })));
+    const mismatch = await failure(adapter().publish(credentials, request({ target: 'FOLLOWER_OF_CREATOR' })));
     expect(mismatch).toMatchObject({ kind: 'invalid', message: 'privacy_level is not one of the privacy_level_options returned by creator_info.' });
     expect(mismatch.details.platformCode).toBe('privacy_level_option_mismatch');
 
     fake.audited = false;
-    const unaudited = await caught(adapter().publish(credentials, request()));
+    const unaudited = await failure(adapter().publish(credentials, request()));
     expect(unaudited).toMatchObject({ kind: 'unavailable', message: 'Unaudited clients can only post to a private account.' });
 
     // Private posting still works for an unaudited app; private posts have no public id.
     const post = await adapter().publish(credentials, request({ target: 'SELF_ONLY' }));
     expect(post.platformPostId).toMatch(/^v_pub_file~/);
-    expect((await caught(adapter().metrics(credentials, post.platformPostId))).kind).toBe('unavailable');
+    expect((await failure(adapter().metrics(credentials, post.platformPostId))).kind).toBe('unavailable');
 
-    expect((await caught(adapter().publish(credentials, request({ text: 'x'.repeat(2201) })))).kind).toBe('invalid');
-    expect((await caught(adapter().publish(credentials, request({ thread: ['second'] })))).kind).toBe('invalid');
+    expect((await failure(adapter().publish(credentials, request({ text: 'x'.repeat(2201) })))).kind).toBe('invalid');
+    expect((await failure(adapter().publish(credentials, request({ thread: ['second'] })))).kind).toBe('invalid');
   });
 
   it('reports a video TikTok fails while processing with its fail reason', async () => {
     fake.failNextPublishWith = 'duration_check_failed';
-    const error = await caught(adapter().publish(credentials, request()));
+    const error = await failure(adapter().publish(credentials, request()));
     expect(error).toMatchObject({ kind: 'invalid', message: 'TikTok could not publish the video: duration_check_failed.' });
   });
 
@@ -231,7 +223,7 @@ describe('TikTok adapter', () => {
     stored.stats = { like_count: 40, comment_count: 3, share_count: 5, view_count: 900 };
     expect(await adapter().metrics(credentials, post.platformPostId)).toEqual({ likes: 40, replies: 3, reposts: 5, views: 900, fetchedAt: new Date(clock).toISOString() });
 
-    expect((await caught(adapter().delete(credentials, post.platformPostId))).kind).toBe('unavailable');
-    expect((await caught(adapter().mentions(credentials, null))).kind).toBe('unavailable');
+    expect((await failure(adapter().delete(credentials, post.platformPostId))).kind).toBe('unavailable');
+    expect((await failure(adapter().mentions(credentials, null))).kind).toBe('unavailable');
   });
 });

@@ -6,20 +6,15 @@ import { createXAdapter } from '../../../../src/main/engine/platforms/adapters/x
 import type { HttpAdapterOptions } from '../../../../src/main/engine/platforms/adapters/adapterSupport';
 import type { Credentials, PublishRequest } from '../../../../src/main/engine/platforms/PlatformAdapter';
 import { XFake } from '../../../fakes/platforms/xFake';
-import { failure } from './failure';
+import { FakeTime, failure } from './adapterTestKit';
 
 let fake: XFake;
-let clock: number;
-let sleeps: number[];
+let time: FakeTime;
 
 function adapter(overrides: Partial<HttpAdapterOptions> = {}) {
   return createXAdapter({
     baseUrl: fake.baseUrl,
-    now: () => clock,
-    sleep: async (ms) => {
-      sleeps.push(ms);
-      clock += ms;
-    },
+    ...time.adapterOptions(),
     timeoutMs: 5_000,
     ...overrides,
   });
@@ -35,10 +30,9 @@ function post(text: string, more: Partial<PublishRequest> = {}): PublishRequest 
 }
 
 beforeEach(async () => {
-  clock = Date.parse('2026-11-24T12:00:00Z');
-  sleeps = [];
+  time = new FakeTime(Date.parse('2026-11-24T12:00:00Z'));
   fake = new XFake();
-  fake.clock = () => clock;
+  fake.clock = () => time.now;
   await fake.start();
 });
 
@@ -56,7 +50,7 @@ describe('X adapter', () => {
     fake.codes.set('code-1', { userId: '2244994945', codeVerifier: 'verifier' });
     const credentials = await adapter().exchangeCode!({ code: 'code-1', codeVerifier: 'verifier', redirectUri: 'http://127.0.0.1/cb', clientId: 'client-1' });
     expect(credentials.refreshToken).toMatch(/^rt-/);
-    expect(credentials.expiresAt).toBe(new Date(clock + 7_200_000).toISOString());
+    expect(credentials.expiresAt).toBe(new Date(time.now + 7_200_000).toISOString());
     expect(credentials.extra).toMatchObject({ clientId: 'client-1', userId: '2244994945', username: 'chorusbrand' });
   });
 
@@ -84,16 +78,16 @@ describe('X adapter', () => {
     fake.server.failNext('POST', '/2/tweets', {
       kind: 'status',
       status: 429,
-      headers: { 'x-rate-limit-remaining': '0', 'x-rate-limit-reset': String(clock / 1000 + 5) },
+      headers: { 'x-rate-limit-remaining': '0', 'x-rate-limit-reset': String(time.now / 1000 + 5) },
       json: { title: 'Too Many Requests', detail: 'Too Many Requests', type: 'about:blank', status: 429 },
     });
     await adapter().publish(connected(), post('After the wait'));
-    expect(sleeps).toEqual([5_000]);
+    expect(time.sleeps).toEqual([5_000]);
     expect(fake.tweets).toHaveLength(1);
   });
 
   it('reports a long rate limit as rate_limited with the reset time', async () => {
-    const reset = clock / 1000 + 900;
+    const reset = time.now / 1000 + 900;
     fake.server.failNext('POST', '/2/tweets', {
       kind: 'status',
       status: 429,
@@ -104,7 +98,7 @@ describe('X adapter', () => {
     expect(error.kind).toBe('rate_limited');
     expect(error.message).toBe('Too Many Requests');
     expect(error.details.retryAt).toEqual(new Date(reset * 1000));
-    expect(sleeps).toEqual([]);
+    expect(time.sleeps).toEqual([]);
   });
 
   it('classifies a 500 and a timeout as transient', async () => {

@@ -3,9 +3,10 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createYouTubeAdapter, nextPacificMidnight, type YouTubeAdapterOptions } from '../../../../src/main/engine/platforms/adapters/youtube';
-import { PublishError, type Credentials, type PublishRequest } from '../../../../src/main/engine/platforms/PlatformAdapter';
+import type { Credentials, PublishRequest } from '../../../../src/main/engine/platforms/PlatformAdapter';
 import { googleError, YouTubeFake } from '../../../fakes/platforms/youtubeFake';
 import { tempDir } from '../../../fakes/tempDir';
+import { failure } from './adapterTestKit';
 
 const CHUNK = 256 * 1024;
 let fake: YouTubeFake;
@@ -14,15 +15,6 @@ let videoPath: string;
 let videoBytes: Buffer;
 let credentials: Credentials;
 let slept: number[];
-
-async function caught(promise: Promise<unknown>): Promise<PublishError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(PublishError);
-  return error as PublishError;
-}
 
 function adapter(extra: YouTubeAdapterOptions = {}) {
   return createYouTubeAdapter({
@@ -156,7 +148,7 @@ describe('YouTube adapter', () => {
 
     slept = [];
     for (let i = 0; i < 6; i++) fake.server.failNext('PUT', '/upload/youtube/v3/videos', unavailable);
-    const error = await caught(adapter().publish(credentials, request()));
+    const error = await failure(adapter().publish(credentials, request()));
     expect(error).toMatchObject({ kind: 'transient', message: 'Backend Error' });
     expect(slept).toEqual([1000, 2000, 4000, 8000, 16000]);
     expect(fake.videos.size).toBe(0);
@@ -165,7 +157,7 @@ describe('YouTube adapter', () => {
   it('reports a spent daily quota as rate_limited until midnight Pacific', async () => {
     fake.insertsRemaining = 0;
     const now = Date.parse('2025-07-01T20:00:00Z'); // 13:00 PDT
-    const error = await caught(adapter({ now: () => now }).publish(credentials, request()));
+    const error = await failure(adapter({ now: () => now }).publish(credentials, request()));
     expect(error.kind).toBe('rate_limited');
     expect(error.details.platformCode).toBe('quotaExceeded');
     expect(error.message).toContain('exceeded your');
@@ -182,21 +174,21 @@ describe('YouTube adapter', () => {
     expect(slept).toEqual([2000]);
 
     fake.server.failNext('GET', '/youtube/v3/channels', { kind: 'status', status: 429, headers: { 'retry-after': '120' }, json: googleError(429, 'rateLimitExceeded', 'The request was rate limited.').json });
-    const error = await caught(adapter({ now: () => now, maxInlineWaitMs: 5000 }).me(credentials));
+    const error = await failure(adapter({ now: () => now, maxInlineWaitMs: 5000 }).me(credentials));
     expect(error).toMatchObject({ kind: 'rate_limited', message: 'The request was rate limited.' });
     expect(error.details.retryAt).toEqual(new Date(now + 120_000));
   });
 
   it('reports a 500 and a timeout as transient', async () => {
     fake.server.failNext('GET', '/youtube/v3/channels', { kind: 'status', status: 500, json: googleError(500, 'backendError', 'Backend Error').json });
-    const error = await caught(adapter().me(credentials));
+    const error = await failure(adapter().me(credentials));
     expect(error).toMatchObject({ kind: 'transient', message: 'Backend Error' });
     fake.server.failNext('GET', '/youtube/v3/channels', { kind: 'timeout' });
-    expect((await caught(adapter({ timeoutMs: 100 }).me(credentials))).kind).toBe('transient');
+    expect((await failure(adapter({ timeoutMs: 100 }).me(credentials))).kind).toBe('transient');
   });
 
   it('reports an expired access token as auth', async () => {
-    const error = await caught(adapter().publish({ ...credentials, accessToken: 'ya29.expired' }, request()));
+    const error = await failure(adapter().publish({ ...credentials, accessToken: 'ya29.expired' }, request()));
     expect(error.kind).toBe('auth');
     expect(error.details.status).toBe(401);
     expect(error.message).toContain('invalid authentication credentials');
@@ -215,7 +207,7 @@ describe('YouTube adapter', () => {
   it('reports a revoked refresh token as auth with revoked, keeping the stored token', async () => {
     fake.refreshTokens.delete(credentials.refreshToken!);
     const before = structuredClone(credentials);
-    const error = await caught(adapter().refresh(credentials));
+    const error = await failure(adapter().refresh(credentials));
     expect(error.kind).toBe('auth');
     expect(error.details.revoked).toBe(true);
     expect(error.message).toContain('Token has been expired or revoked.');
@@ -223,9 +215,9 @@ describe('YouTube adapter', () => {
   });
 
   it('refuses what YouTube would refuse, and passes on YouTube’s own words', async () => {
-    expect((await caught(adapter().publish(credentials, request({ title: 'a'.repeat(101) })))).message).toMatch(/100/);
-    expect((await caught(adapter().publish(credentials, request({ text: 'Best <b>coffee</b>' })))).kind).toBe('invalid');
-    expect((await caught(adapter().publish(credentials, request({ media: [] })))).message).toMatch(/exactly one video/);
+    expect((await failure(adapter().publish(credentials, request({ title: 'a'.repeat(101) })))).message).toMatch(/100/);
+    expect((await failure(adapter().publish(credentials, request({ text: 'Best <b>coffee</b>' })))).kind).toBe('invalid');
+    expect((await failure(adapter().publish(credentials, request({ media: [] })))).message).toMatch(/exactly one video/);
     expect(fake.server.requests).toHaveLength(0);
 
     fake.server.failNext('POST', '/upload/youtube/v3/videos', {
@@ -233,7 +225,7 @@ describe('YouTube adapter', () => {
       status: 400,
       json: googleError(400, 'invalidCategoryId', 'The snippet.categoryId property specifies an invalid category ID.').json,
     });
-    const error = await caught(adapter().publish(credentials, request()));
+    const error = await failure(adapter().publish(credentials, request()));
     expect(error).toMatchObject({ kind: 'invalid', message: 'The snippet.categoryId property specifies an invalid category ID.' });
     expect(error.details.platformCode).toBe('invalidCategoryId');
   });
@@ -263,6 +255,6 @@ describe('YouTube adapter', () => {
 
     await adapter().delete(credentials, post.platformPostId);
     expect(fake.videos.has(post.platformPostId)).toBe(false);
-    expect((await caught(adapter().metrics(credentials, post.platformPostId))).kind).toBe('invalid');
+    expect((await failure(adapter().metrics(credentials, post.platformPostId))).kind).toBe('invalid');
   });
 });

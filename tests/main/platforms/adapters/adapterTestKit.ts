@@ -10,3 +10,20 @@ export async function failure(promise: Promise<unknown>): Promise<PublishError> 
   expect(error).toBeInstanceOf(PublishError);
   return error as PublishError;
 }
+
+/** A clock the adapter and the fake server share; sleeping advances it and is recorded. */
+export class FakeTime {
+  readonly sleeps: number[] = [];
+  constructor(public now: number) {}
+
+  /** `now` and `sleep` for an adapter's options. */
+  adapterOptions() {
+    return {
+      now: () => this.now,
+      sleep: async (ms: number) => {
+        this.sleeps.push(ms);
+        this.now += ms;
+      },
+    };
+  }
+}
