@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { crashingServer } from '../fakes/mcp/servers';
-import { ROOT, startHost, type RunningHost } from './host';
+import { ROOT, startHost, watchPage, type RunningHost } from './host';
 
 let dataDir: string;
 let host: RunningHost | undefined;
@@ -18,16 +18,6 @@ test.afterEach(async () => {
   host = undefined;
   await rm(dataDir, { recursive: true, force: true });
 });
-
-/** Collects what must never happen on the page: uncaught errors and CSP violations. */
-function watchPage(page: Page): string[] {
-  const problems: string[] = [];
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) problems.push(`CSP: ${message.text()}`);
-  });
-  return problems;
-}
 
 async function open(page: Page, url: string, area: 'Settings' | 'Agents'): Promise<void> {
   if (page.url() === 'about:blank') {

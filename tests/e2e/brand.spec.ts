@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { ROOT, startHost, type RunningHost } from './host';
+import { ROOT, startHost, watchPage, type RunningHost } from './host';
 
 let dataDir: string;
 let host: RunningHost | undefined;
@@ -16,18 +16,6 @@ test.afterEach(async () => {
   host = undefined;
   await rm(dataDir, { recursive: true, force: true });
 });
-
-/** Collects what must never happen on the page: uncaught errors and CSP violations. */
-function watchPage(page: Page): string[] {
-  const problems: string[] = [];
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) {
-      problems.push(`CSP: ${message.text()}`);
-    }
-  });
-  return problems;
-}
 
 async function openBrandPage(page: Page, url: string): Promise<void> {
   await page.goto(url);

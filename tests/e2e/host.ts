@@ -1,3 +1,4 @@
+import type { Page } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -89,4 +90,14 @@ async function stopHost(child: ChildProcess, exited: Promise<number | null>, log
     throw new Error(`chorus serve did not stop within ${STOP_TIMEOUT_MS} ms of SIGTERM.\n${log()}`);
   }
   if (code !== 0) throw new Error(`chorus serve exited with code ${code} after SIGTERM.\n${log()}`);
+}
+
+/** Collects what must never happen on the page: uncaught errors and CSP violations. */
+export function watchPage(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) problems.push(`CSP: ${message.text()}`);
+  });
+  return problems;
 }

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { ROOT, startHost, type RunningHost } from './host';
+import { ROOT, startHost, watchPage, type RunningHost } from './host';
 
 const BRAND_ZONE = 'America/Chicago';
 // The browser runs in another zone than the brand, so every time shown or sent
@@ -22,15 +22,6 @@ test.afterEach(async () => {
   host = undefined;
   await rm(dataDir, { recursive: true, force: true });
 });
-
-function watchPage(page: Page): string[] {
-  const problems: string[] = [];
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) problems.push(`CSP: ${message.text()}`);
-  });
-  return problems;
-}
 
 /** The next whole minute on the brand's clock, as a datetime-local value. */
 function nextMinuteIn(timeZone: string): string {
