@@ -22,6 +22,10 @@ export interface RecordedRequest {
 export interface FakeOllamaOptions {
   /** Installed models and their /api/show capabilities. */
   models?: Record<string, { capabilities: string[]; contextLength?: number }>;
+  /** Answers /api/chat from the request instead of the `replies` queue (deterministic whatever the call order). */
+  respond?: (body: Record<string, unknown>) => OllamaReply;
+  /** Delay before each /api/chat answer, in ms. */
+  latencyMs?: number;
 }
 
 export class FakeOllamaServer {
@@ -32,8 +36,13 @@ export class FakeOllamaServer {
   private server: Server | undefined;
   url = '';
 
+  private readonly respond: FakeOllamaOptions['respond'];
+  private readonly latencyMs: number;
+
   constructor(options: FakeOllamaOptions = {}) {
     this.models = options.models ?? { 'llama3.2': { capabilities: ['completion', 'tools'], contextLength: 131072 } };
+    this.respond = options.respond;
+    this.latencyMs = options.latencyMs ?? 0;
   }
 
   async start(): Promise<string> {
@@ -105,7 +114,10 @@ export class FakeOllamaServer {
         prompt_eval_count: input.join(' ').split(/\s+/).length,
       });
     }
-    if (req.method === 'POST' && path === '/api/chat') return this.chat(body, res);
+    if (req.method === 'POST' && path === '/api/chat') {
+      if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
+      return this.chat(body, res);
+    }
     return this.json(res, 404, { error: 'not found' });
   }
 
@@ -116,7 +128,7 @@ export class FakeOllamaServer {
     if (Array.isArray(body.tools) && body.tools.length > 0 && !model.capabilities.includes('tools')) {
       return this.json(res, 400, { error: `registry.ollama.ai/library/${modelName} does not support tools` });
     }
-    const reply = this.replies.shift();
+    const reply = this.respond ? this.respond(body) : this.replies.shift();
     if (!reply) return this.json(res, 500, { error: 'FakeOllamaServer: no scripted reply left' });
     const created_at = new Date().toISOString();
     const toolCalls = reply.toolCalls?.map((tc) => ({ function: { name: tc.name, arguments: tc.arguments } }));

@@ -33,6 +33,8 @@ export interface CreatedEngine extends Engine {
   context(): EngineContext;
   /** Migrations applied by the last start(). */
   readonly appliedMigrations: readonly number[];
+  /** A started module by name (tests, benchmarks and the CLI wait on workflow runs through it). */
+  module<T extends EngineModule>(name: string): T;
 }
 
 /** Merges module handlers and insists every route in the contract has exactly one. */
@@ -145,6 +147,11 @@ export function createEngine(options: EngineOptions): CreatedEngine {
       return appliedMigrations;
     },
     context: requireContext,
+    module<T extends EngineModule>(name: string): T {
+      const found = modules.find((m) => m.name === name);
+      if (!found) throw new Error(`There is no started engine module "${name}".`);
+      return found as T;
+    },
     services: () => {
       const ctx = requireContext();
       return { ...ctx.repos, db: ctx.db };

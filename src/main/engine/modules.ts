@@ -7,6 +7,7 @@ import { modelsModule } from './llm/modelsModule';
 import { mcpModule } from './mcp/mcpModule';
 import { publishingModule } from './publishing/publishingModule';
 import { systemModule } from './system/systemModule';
+import { workflowsModule } from './workflows/workflowsModule';
 
 /**
  * Every engine module, wired in one place: dependencies are passed explicitly.
@@ -21,5 +22,7 @@ export function createModules(ctx: EngineContext): EngineModule[] {
   const models = modelsModule(ctx);
   const mcp = mcpModule(ctx);
   const agents = agentsModule(ctx, { models, mcp });
-  return [system, brands, accounts, publishing, models, mcp, agents];
+  // Last: it resumes runs at start, which needs every other module running.
+  const workflows = workflowsModule(ctx, { models, agents, publishing });
+  return [system, brands, accounts, publishing, models, mcp, agents, workflows];
 }

@@ -60,6 +60,19 @@ export const ROUTE_NAMES = [
   'mcp.callTool',
   'drafts.submit',
   'knowledge.search',
+  // workflows, runs and approvals (routes/workflows.ts)
+  'workflows.list',
+  'workflows.start',
+  'workflows.settings',
+  'workflows.updateSettings',
+  'runs.list',
+  'runs.get',
+  'runs.cancel',
+  'runs.retry',
+  'approvals.list',
+  'approvals.approve',
+  'approvals.reject',
+  'approvals.approveMany',
 ] as const;
 
 export const EVENT_NAMES = [
@@ -79,6 +92,10 @@ export const EVENT_NAMES = [
   'agents.runEvent',
   // MCP servers (routes/mcp.ts)
   'mcp.status',
+  // workflows, runs and approvals (routes/workflows.ts)
+  'runs.changed',
+  'runs.event',
+  'approvals.changed',
 ] as const;
 
 export type RouteName = (typeof ROUTE_NAMES)[number];

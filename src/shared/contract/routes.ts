@@ -8,6 +8,7 @@ import { systemEvents, systemRoutes } from './routes/system';
 import { modelsEvents, modelsRoutes } from './routes/models';
 import { agentsEvents, agentsRoutes } from './routes/agents';
 import { mcpEvents, mcpRoutes } from './routes/mcp';
+import { workflowsEvents, workflowsRoutes } from './routes/workflows';
 
 export type { EventMap, RouteDef, RouteMap } from './routes/route';
 
@@ -21,6 +22,7 @@ export const routes = {
   ...modelsRoutes,
   ...agentsRoutes,
   ...mcpRoutes,
+  ...workflowsRoutes,
 } satisfies Record<RouteName, RouteDef>;
 
 export const events = {
@@ -31,6 +33,7 @@ export const events = {
   ...modelsEvents,
   ...agentsEvents,
   ...mcpEvents,
+  ...workflowsEvents,
 } satisfies Record<EventName, z.ZodType>;
 
 export type Routes = typeof routes;

@@ -66,15 +66,20 @@ function toUsage(row: UsageRow | undefined): RunUsage {
 export class AgentRunRepository {
   constructor(private readonly db: Database) {}
 
-  async start(run: { id: string; agentId: string; parentRunId?: string | null; brandId?: string | null; task: string }): Promise<void> {
+  async start(run: {
+    id: string;
+    agentId: string;
+    parentRunId?: string | null;
+    brandId?: string | null;
+    task: string;
+    /** The workflow step this run does, when a workflow started it. */
+    workflow?: { runId: string; step: string };
+  }): Promise<void> {
     await this.db.write((tx) =>
-      tx.query(`INSERT INTO agent_runs (id, agent_id, parent_run_id, brand_id, task) VALUES ($1, $2, $3, $4, $5)`, [
-        run.id,
-        run.agentId,
-        run.parentRunId ?? null,
-        run.brandId ?? null,
-        run.task,
-      ]),
+      tx.query(
+        `INSERT INTO agent_runs (id, agent_id, parent_run_id, brand_id, task, workflow_run_id, workflow_step) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        [run.id, run.agentId, run.parentRunId ?? null, run.brandId ?? null, run.task, run.workflow?.runId ?? null, run.workflow?.step ?? null],
+      ),
     );
   }
 

@@ -15,6 +15,10 @@ type AgentRoutes = 'agents.list' | 'agents.run' | 'agents.runAndWait' | 'agents.
 
 export interface AgentsModule extends EngineModule {
   readonly runs: AgentRunRepository;
+  /** The agents as loaded now (built-in and the data folder's). */
+  definitions(): AgentDefinition[];
+  /** Every tool an agent may be allowed: built-ins and the MCP servers' tools. */
+  tools(): Promise<AgentTool[]>;
 }
 
 function summary(agent: AgentDefinition): AgentSummary {
@@ -139,6 +143,8 @@ export function agentsModule(ctx: EngineContext, deps: { models: ModelsModule; m
     name: 'agents',
     handlers,
     runs,
+    definitions: () => load().agents,
+    tools,
     async start() {
       const closed = await runs.failInterrupted();
       if (closed) ctx.log(`Closed ${closed} agent run(s) left running when Chorus last stopped.`);

@@ -18,6 +18,15 @@ export interface ModelCallRecord {
   templateMade: boolean;
 }
 
+/** A workflow journal row written in the same transaction as the usage row, so a call is never half-recorded. */
+export interface ModelCallJournalEntry {
+  workflowRunId: string;
+  workflowStep: string;
+  key: string;
+  value: unknown;
+  owner: string;
+}
+
 export const ModelCallRow = z.object({
   id: z.string(),
   runId: z.string().nullable(),
@@ -60,12 +69,12 @@ const toInt = (n: number) => Math.max(0, Math.round(Number.isFinite(n) ? n : 0))
 export class ModelCallLog {
   constructor(private readonly db: Database) {}
 
-  async recordCall(call: ModelCallRecord): Promise<string> {
-    const rows = await this.db.write((tx) =>
-      tx.query<{ id: string }>(
+  async recordCall(call: ModelCallRecord, journal?: ModelCallJournalEntry): Promise<string> {
+    const rows = await this.db.write(async (tx) => {
+      const inserted = await tx.query<{ id: string }>(
         `INSERT INTO model_calls (run_id, step_path, agent_id, provider, model, prompt_tokens, completion_tokens,
-           latency_ms, cost_usd, error_kind, error_message, fallback_reason, template_made)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
+           latency_ms, cost_usd, error_kind, error_message, fallback_reason, template_made, workflow_run_id, workflow_step)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id`,
         [
           call.runId ?? null,
           call.stepPath ?? null,
@@ -81,9 +90,20 @@ export class ModelCallLog {
           call.errorMessage?.slice(0, 2000) ?? null,
           call.fallbackReason ?? null,
           call.templateMade,
+          journal?.workflowRunId ?? null,
+          journal?.workflowStep ?? null,
         ],
-      ),
-    );
+      );
+      if (journal) {
+        await tx.query(`INSERT INTO workflow_journal (run_id, key, kind, value, owner) VALUES ($1, $2, 'model', $3, $4)`, [
+          journal.workflowRunId,
+          journal.key,
+          JSON.stringify(journal.value),
+          journal.owner,
+        ]);
+      }
+      return inserted;
+    });
     return rows.rows[0]!.id;
   }
 

@@ -2,7 +2,7 @@
 // 'offline'] tried in order. A provider that cannot answer now (down, no key,
 // model not pulled, rate limited, no tool support) hands over to the next,
 // and every attempt, success or failure, becomes a model_calls row.
-import type { ModelCallLog } from './ModelCallLog';
+import type { ModelCallJournalEntry, ModelCallLog } from './ModelCallLog';
 import {
   ProviderError,
   type ChatRequest,
@@ -31,6 +31,27 @@ export interface CallMeta {
   agentId: string;
   runId?: string | null;
   stepPath?: string | null;
+  /** A durable workflow's journal: replays calls it already made, records new ones with their usage row. */
+  journal?: CallJournal;
+}
+
+/** What a journaled call came to: the answer, or the provider error the chain fell back from. */
+export type JournaledCall =
+  | { ok: true; response: ChatResponse }
+  | { ok: false; provider: ProviderId; kind: ProviderErrorKind; message: string; status?: number };
+
+/**
+ * The workflow side of call journaling. Keys are deterministic (the step, its
+ * attempt, the agent's step path and a counter), so a resumed run asks for the
+ * same keys in the same order and gets back what already happened.
+ */
+export interface CallJournal {
+  nextKey(stepPath: string | null | undefined): string;
+  replay(key: string): JournaledCall | undefined;
+  /** Where the journal row goes, written in the usage row's transaction. */
+  entry(key: string, outcome: JournaledCall): ModelCallJournalEntry;
+  /** After the transaction committed. */
+  committed(key: string, outcome: JournaledCall): void;
 }
 
 export interface Fallback {
@@ -148,17 +169,35 @@ export class ModelRouter {
     request: Omit<ChatRequest, 'model'>,
     meta: CallMeta & { fallbackReason?: string | null },
   ): Promise<ChatResponse> {
+    const journal = meta.journal;
+    const key = journal?.nextKey(meta.stepPath);
+    if (journal && key) {
+      const done = journal.replay(key);
+      if (done?.ok) return done.response;
+      if (done) throw new ProviderError(done.provider, done.kind, done.message, done.status);
+    }
     const started = performance.now();
     try {
       const response = await candidate.provider.chat({ ...request, model: candidate.model });
-      await this.record(candidate, meta, started, { usage: response.usage, model: response.model, templateMade: !!response.templateMade });
+      const outcome: JournaledCall = { ok: true, response };
+      await this.record(candidate, meta, started, { usage: response.usage, model: response.model, templateMade: !!response.templateMade }, key ? { key, outcome } : undefined);
       return response;
     } catch (error) {
       const kind = error instanceof ProviderError ? error.kind : 'internal';
       const message = error instanceof Error ? error.message : String(error);
-      await this.record(candidate, meta, started, { error: { kind, message } });
+      // Only an error the chain falls back from is part of the run's history; an abort or a bug is not replayed.
+      const outcome: JournaledCall | undefined =
+        key && shouldFallBack(error) ? { ok: false, provider: error.provider, kind: error.kind, message, ...(error.status ? { status: error.status } : {}) } : undefined;
+      await this.record(candidate, meta, started, { error: { kind, message } }, key && outcome ? { key, outcome } : undefined);
       throw error;
     }
+  }
+
+  /** The same router, with every call journaled in `journal` (a durable workflow step). */
+  withJournal(journal: CallJournal): ModelRouter {
+    const scoped = Object.create(this) as ModelRouter;
+    scoped.callCandidate = (candidate, request, meta) => this.callCandidate(candidate, request, { ...meta, journal });
+    return scoped;
   }
 
   /** Chat through the chain; throws ModelChainError when every entry failed, or the first non-fallback error. */
@@ -212,8 +251,13 @@ export class ModelRouter {
     meta: CallMeta & { fallbackReason?: string | null },
     started: number,
     outcome: { usage: Usage; model: string; templateMade: boolean } | { error: { kind: string; message: string } },
+    journaled?: { key: string; outcome: JournaledCall },
   ): Promise<void> {
-    if (!this.options.log) return;
+    const entry = journaled && meta.journal ? meta.journal.entry(journaled.key, journaled.outcome) : undefined;
+    if (!this.options.log) {
+      if (journaled) meta.journal?.committed(journaled.key, journaled.outcome);
+      return;
+    }
     const latencyMs = performance.now() - started;
     const ok = 'usage' in outcome;
     const usage = ok ? outcome.usage : { promptTokens: 0, completionTokens: 0 };
@@ -234,7 +278,8 @@ export class ModelRouter {
         errorMessage: ok ? null : outcome.error.message,
         fallbackReason: meta.fallbackReason ?? null,
         templateMade: ok ? outcome.templateMade : false,
-      });
+      }, entry);
+      if (journaled) meta.journal?.committed(journaled.key, journaled.outcome);
     } catch (error) {
       // Losing a usage row must not lose the model's answer.
       this.options.onLogError?.(error);

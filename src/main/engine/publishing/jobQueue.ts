@@ -37,8 +37,8 @@ export async function startBoss(db: Database, log: (message: string, error?: unk
   const boss = new PgBoss({
     db: bossDb(db),
     schema: BOSS_SCHEMA,
-    // Cron schedules are not used (recurrence is computed per post in the brand's zone).
-    schedule: false,
+    // Cron runs scheduled workflows (WorkflowScheduler); post recurrence is computed per post in the brand's zone.
+    schedule: true,
     supervise: true,
     migrate: true,
   });

@@ -12,6 +12,7 @@ import {
   type RouteParsedInput,
 } from '../../../shared/contract';
 import { PLATFORM_LABELS, validate } from '../../../shared/platforms';
+import type { Queryable } from '../db/Database';
 import type { EngineContext } from '../EngineContext';
 import { postSql, toPost, type PostRow } from '../repositories/PostRepository';
 import { dequeuePublish, enqueuePublish } from './jobQueue';
@@ -141,6 +142,47 @@ export class PostLifecycle {
     });
     this.ctx.emit('posts.changed', { id, status: 'deleted' });
     return { id };
+  }
+
+  /**
+   * Puts an approved post on the schedule inside the caller's transaction (a
+   * workflow's scheduling effect, journaled with it). Idempotent: a post that
+   * is already scheduled is left as it is, so a replay never queues it twice.
+   */
+  async scheduleApproved(tx: Queryable, input: { id: string; at: Date; timeZone: string; detail: Record<string, unknown> }): Promise<PostRow> {
+    const locked = await postSql.lock(tx, input.id);
+    if (locked.status === 'scheduled' || locked.status === 'publishing' || locked.status === 'published') return locked;
+    if (locked.status !== 'approved') throw wrongStatus(locked, 'scheduled before it is approved');
+    this.checkRules(locked);
+    const { rows } = await tx.query<AccountRow>(
+      `SELECT * FROM accounts WHERE brand_id = $1 AND platform = $2 AND status = 'connected' AND ($3::uuid IS NULL OR id = $3) ORDER BY created_at LIMIT 1`,
+      [locked.brand_id, locked.platform, locked.account_id],
+    );
+    const account = rows[0];
+    if (!account) {
+      throw new ChorusError('conflict', `This brand has no connected ${PLATFORM_LABELS[locked.platform]} account to publish from; connect one, then schedule the post from the calendar.`);
+    }
+    // A time that passed while waiting for approval goes out at once rather than being refused.
+    const at = input.at.getTime() < Date.now() ? new Date() : input.at;
+    const jobId = await enqueuePublish(this.scheduler.queue, tx, locked.id, at);
+    const updated = await postSql.set(tx, locked.id, {
+      status: 'scheduled',
+      account_id: account.id,
+      scheduled_at: at,
+      scheduled_time_zone: input.timeZone,
+      retry_at: null,
+      failure_kind: null,
+      failure_reason: null,
+      job_id: jobId,
+    });
+    await postSql.event(tx, locked.id, { kind: 'scheduled', detail: { at: at.toISOString(), timeZone: input.timeZone, ...input.detail } });
+    return updated;
+  }
+
+  /** After a caller's transaction committed: tell the UI, and publish now if it is due. */
+  announce(row: PostRow): Post {
+    if (row.scheduled_at && new Date(row.scheduled_at).getTime() <= Date.now()) this.scheduler.wake();
+    return this.emitChanged(toPost(row));
   }
 
   // ── helpers ───────────────────────────────────────────────────────────────

@@ -31,6 +31,7 @@ export interface PublishingDeps {
 export interface PublishingModule extends EngineModule {
   readonly scheduler: PublishScheduler;
   readonly adapters: AdapterRegistry;
+  readonly posts: PostLifecycle;
 }
 
 export function publishingModule(ctx: EngineContext, deps: PublishingDeps = {}): PublishingModule {
@@ -69,6 +70,7 @@ export function publishingModule(ctx: EngineContext, deps: PublishingDeps = {}):
     handlers,
     scheduler,
     adapters,
+    posts,
     start: () => scheduler.start(),
     stop: () => scheduler.stop(),
   };

@@ -27,6 +27,7 @@ export const EVENT_LABELS: Record<PostEventKind, string> = {
   edited: 'Edited',
   submitted: 'Submitted for review',
   approved: 'Approved',
+  rejected: 'Rejected',
   scheduled: 'Scheduled',
   rescheduled: 'Moved',
   unscheduled: 'Taken off the schedule',

@@ -103,6 +103,7 @@ export const POST_EVENT_KINDS = [
   'edited',
   'submitted',
   'approved',
+  'rejected',
   'scheduled',
   'rescheduled',
   'unscheduled',

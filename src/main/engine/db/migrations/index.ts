@@ -4,6 +4,7 @@ import agentRuns from './0003_agent_runs';
 import publishing from './0004_publishing';
 import accounts from './0005_accounts';
 import postTitle from './0006_post_title';
+import workflows from './0007_workflows';
 
 export interface Migration {
   /** Strictly increasing; the number in the file name. */
@@ -21,4 +22,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, name: 'publishing', sql: publishing },
   { version: 5, name: 'accounts', sql: accounts },
   { version: 6, name: 'post_title', sql: postTitle },
+  { version: 7, name: 'workflows', sql: workflows },
 ];
