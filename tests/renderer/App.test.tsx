@@ -43,6 +43,8 @@ beforeEach(() => {
         return { ok: true, data: { paused: settings.publishingPaused, queued: 0, publishing: 0, nextDueAt: null } };
       case 'system.info':
         return { ok: true, data: { version: '0.1.0', host: 'server', dataDir: '/tmp/chorus-data', schemaVersion: 3 } };
+      case 'approvals.list':
+        return { ok: true, data: [] };
       case 'secrets.list':
         return {
           ok: true,
@@ -77,8 +79,7 @@ describe('App shell', { timeout: 20_000 }, () => {
     await user.click(within(nav).getByRole('button', { name: 'Approvals' }));
     const heading = screen.getByRole('heading', { level: 1 });
     expect(heading.textContent).toBe('Approvals');
-    expect(screen.getByTestId('approvals-empty').textContent).toContain('Drafts waiting for your decision will appear here');
-    expect(screen.getByTestId('approvals-empty').textContent).toContain('later version');
+    expect((await screen.findByTestId('approvals-empty')).textContent).toContain('No draft is waiting for approval.');
     expect(within(nav).getByRole('button', { name: 'Approvals' }).getAttribute('aria-current')).toBe('page');
     expect(within(nav).getByRole('button', { name: 'Brand' }).getAttribute('aria-current')).toBeNull();
     // Focus follows the navigation to the new page's heading.

@@ -5,6 +5,7 @@ import { subscribe } from '../../lib/api';
 import { BrandForm } from './BrandForm';
 import { useBrandStore } from './brandStore';
 import { DeleteBrand } from './DeleteBrand';
+import { WorkflowSettingsSection } from './WorkflowSettingsSection';
 
 export function BrandPage() {
   const brands = useBrandStore((s) => s.brands);
@@ -81,6 +82,7 @@ export function BrandPage() {
           ) : selected ? (
             <>
               <BrandForm key={selected.id} brand={selected} />
+              <WorkflowSettingsSection key={`workflows-${selected.id}`} brandId={selected.id} />
               <DeleteBrand key={`delete-${selected.id}`} brand={selected} />
             </>
           ) : (
