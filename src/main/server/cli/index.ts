@@ -3,10 +3,13 @@ import { ChorusError } from '../../../shared/contract';
 import { appVersion } from '../../engine/system/packageInfo';
 import { registerAccounts } from './commands/accounts';
 import { registerAgents } from './commands/agents';
+import { registerApprovals } from './commands/approvals';
 import { registerBrands } from './commands/brands';
 import { registerDoctor } from './commands/doctor';
 import { registerMcp } from './commands/mcp';
 import { registerPosts } from './commands/posts';
+import { registerRun } from './commands/run';
+import { registerRuns } from './commands/runs';
 import { registerServe } from './commands/serve';
 import { registerValidate } from './commands/validate';
 import { createOutput } from './output';
@@ -25,6 +28,9 @@ export function buildProgram(): Command {
   registerDoctor(program);
   registerMcp(program);
   registerPosts(program);
+  registerRun(program);
+  registerRuns(program);
+  registerApprovals(program);
   registerValidate(program);
   return program;
 }

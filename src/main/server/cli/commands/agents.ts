@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
-import { ChorusError, type Brand, type Result } from '../../../../shared/contract';
+import type { Result } from '../../../../shared/contract';
 import type { AgentRunEvent, AgentRunResult, AgentSummary } from '../../../../shared/contract/schemas/agents';
 import { lockHolder } from '../../../engine/system/DataDirLock';
+import { findBrand } from '../brandLookup';
 import { callAndPrint, common, dataDirOf, type CommonOptions } from '../common';
 import { createOutput, table } from '../output';
 import { openSession, type CliSession } from '../session';
@@ -37,17 +38,6 @@ async function streamingSession(dataDir: string, onEvent: (event: AgentRunEvent)
       await engine.stop();
     },
   };
-}
-
-async function findBrand(session: CliSession, nameOrId: string): Promise<Brand> {
-  const listed = (await session.call('brands.list', {})) as Result<Brand[]>;
-  if (!listed.ok) throw new ChorusError(listed.error.code, listed.error.message);
-  const brand = listed.data.find((b) => b.id === nameOrId || b.name.toLowerCase() === nameOrId.trim().toLowerCase());
-  if (!brand) {
-    const names = listed.data.map((b) => `“${b.name}”`).join(', ');
-    throw new ChorusError('not_found', `There is no brand “${nameOrId}”.${names ? ` Brands: ${names}.` : ' Create one with: chorus brands create --name "…"'}`);
-  }
-  return brand;
 }
 
 function progress(event: AgentRunEvent): void {
