@@ -39,7 +39,7 @@ export async function openWorkflowHarness(options: { platforms?: Platform[]; lat
   const url = await model.start();
   writeFileSync(join(dir.path, 'settings.json'), JSON.stringify({ ollamaUrl: url, ollamaModel: 'llama3.2', modelFallbackOrder: ['ollama'] }));
   const secrets = new MemorySecretStore();
-  let engine = createEngine({ dataDir: dir.path, host: 'cli', secrets, log: () => undefined });
+  let engine = createEngine({ dataDir: dir.path, host: 'server', secrets, log: () => undefined });
   await engine.start();
 
   const call = async <T,>(route: RouteName, input: unknown): Promise<T> => {
@@ -77,7 +77,7 @@ export async function openWorkflowHarness(options: { platforms?: Platform[]; lat
     },
     async restart() {
       await engine.stop();
-      engine = createEngine({ dataDir: dir.path, host: 'cli', secrets, log: () => undefined });
+      engine = createEngine({ dataDir: dir.path, host: 'server', secrets, log: () => undefined });
       await engine.start();
     },
     async close() {

@@ -377,7 +377,10 @@ export function workflowsModule(ctx: EngineContext, deps: WorkflowsDeps): Workfl
       stopping = false;
       // This host holds the data folder's lock, so no other host can be working on these runs.
       const exclusive = true;
-      for (const run of await store.resumable(owner, exclusive)) {
+      // A one-off CLI command (`runs list`) must not pick up left-over runs only to stop them
+      // a moment later; the desktop app and `chorus serve` carry them on.
+      const resumable = ctx.host === 'cli' ? [] : await store.resumable(owner, exclusive);
+      for (const run of resumable) {
         await resume(run.id, [run.status], { ignoreLease: exclusive, message: run.status === 'running' ? 'Picked up after Chorus restarted.' : 'An approval was decided while Chorus was stopped.' });
       }
       heartbeat = setInterval(() => void store.renewLeases(owner, [...active.keys()]).catch((e: unknown) => ctx.log('Renewing workflow leases failed', e)), LEASE_MS / 3);
