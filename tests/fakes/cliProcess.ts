@@ -32,9 +32,9 @@ export interface ServeProcess {
 }
 
 /** Starts `chorus serve --json` and resolves with its listening line. */
-export function startServe(args: string[], timeoutMs = 30_000): Promise<ServeProcess> {
+export function startServe(args: string[], timeoutMs = 30_000, env: NodeJS.ProcessEnv = {}): Promise<ServeProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CHORUS_BIN, 'serve', '--json', ...args], { cwd: REPO_ROOT });
+    const child = spawn(process.execPath, [CHORUS_BIN, 'serve', '--json', ...args], { cwd: REPO_ROOT, env: { ...process.env, ...env } });
     let stdout = '';
     let stderr = '';
     const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
