@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import type { HandlersFor } from '../../../shared/contract';
 import type { ToolSource } from '../agents/AgentTool';
 import type { EngineContext, EngineModule } from '../EngineContext';
 import { postSql } from '../repositories/PostRepository';
+import { openStandaloneApproval } from '../workflows/approvals';
 import { searchKnowledgeText } from './knowledgeSearch';
 import { McpHost, type McpHostOptions } from './McpHost';
 
@@ -47,13 +49,17 @@ export function mcpModule(ctx: EngineContext, options: Partial<McpModuleOptions>
     // Straight into the approval queue: a person reviews it before anything is scheduled.
     'drafts.submit': async ({ brandId, platform, text, source }) => {
       await ctx.repos.brands.get(brandId);
+      const approvalId = randomUUID();
       const id = await ctx.db.write(async (tx) => {
         const row = await postSql.insert(tx, { brandId, platform, text, status: 'in_review' });
         await postSql.event(tx, row.id, { kind: 'created', detail: { source } });
         await postSql.event(tx, row.id, { kind: 'submitted', message: `Proposed by ${source}.`, detail: { source } });
+        const draft = { platform, title: '', text, thread: [], hashtags: [], altText: '', visualIdea: '', proposedAt: null };
+        await openStandaloneApproval(tx, { id: approvalId, brandId, postId: row.id, draft, reasoning: `Proposed by ${source} over MCP.` });
         return row.id;
       });
       ctx.emit('posts.changed', { id, status: 'in_review' });
+      ctx.emit('approvals.changed', { id: approvalId, runId: null, status: 'pending', brandId });
       return ctx.repos.posts.get(id);
     },
     'knowledge.search': (input) => searchKnowledgeText(ctx.db, input),

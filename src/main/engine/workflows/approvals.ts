@@ -109,6 +109,20 @@ export async function openApproval(
   return row;
 }
 
+/**
+ * An approval for a draft that did not come from a workflow (an assistant's
+ * `drafts.submit` over MCP): the same queue, the same decisions, no run to resume.
+ */
+export async function openStandaloneApproval(
+  tx: Queryable,
+  input: { id: string; brandId: string; postId: string; draft: ApprovalDraft; reasoning: string },
+): Promise<void> {
+  await tx.query(
+    `INSERT INTO approvals (id, brand_id, post_id, status, draft, problems, reasoning) VALUES ($1, $2, $3, 'pending', $4, $5, $6)`,
+    [input.id, input.brandId, input.postId, JSON.stringify(input.draft), JSON.stringify(draftProblems(input.draft)), input.reasoning],
+  );
+}
+
 /** What a decided approval step outputs; an approval that expired with the `fail` policy fails its step. */
 export async function decidedOutcome(db: Database, row: ApprovalRowLite): Promise<ApprovalOutcome> {
   const [last] = await db.query<{ actor: string; comment: string }>(

@@ -165,6 +165,8 @@ export class RunExecution {
     let open = done?.status === 'running' || done?.status === 'waiting';
     let retried = 0;
     for (;;) {
+      // Each attempt counts its journal keys from #1 again, so a retry finds the ids and effects the earlier attempt made.
+      for (const key of [...this.counters.keys()]) if (key.startsWith(`${path}:`) || key.startsWith(`${path}@`)) this.counters.delete(key);
       const started = open && done ? new Date(done.started_at).getTime() : Date.now();
       if (!open) await this.write(`start ${path}`, (tx) => this.startAttempt(tx, step, path, attempt), { type: 'step_started', path, message: step.label });
       open = false;

@@ -101,7 +101,8 @@ function voiceLoop(): Step {
             const notes = previous.review.issues.map((i) => `- "${i.excerpt}": ${i.problem}${i.suggestion ? ` → ${i.suggestion}` : ''}`).join('\n');
             return `Rewrite this ${label(b.platform)} post so it passes the brand-voice review (it scored ${previous.review.score}/100).\n\nThe post:\n${before.text}\n\nWhat the reviewer found:\n${notes || '- (no specific notes)'}\n\nKeep the idea: ${b.idea}`;
           }
-          return `Write one ${label(b.platform)} post (${b.format}) for the content pillar "${b.pillar}".\nIdea: ${b.idea}\nWhy: ${b.why}`;
+          // The idea comes first: without a model, the offline drafter builds its post from the first sentence.
+          return `${b.idea.replace(/[.!?…]*$/, '.')}\n\nWrite one ${label(b.platform)} post (${b.format}) on the idea above, for the content pillar "${b.pillar}".\nIdea: ${b.idea}\nWhy: ${b.why}`;
         },
       },
       {
