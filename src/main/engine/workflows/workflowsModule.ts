@@ -92,6 +92,8 @@ export function workflowsModule(ctx: EngineContext, deps: WorkflowsDeps): Workfl
   async function interrupt(run: RunRow, reason: string) {
     const event = await ctx.db.write(async (tx) => {
       await tx.query(`UPDATE workflow_runs SET status = 'interrupted', error = $2, lease_owner = NULL, lease_expires_at = NULL, updated_at = now(), finished_at = now() WHERE id = $1`, [run.id, reason]);
+      // Nothing will carry these attempts on; the timeline must not show them running for ever.
+      await tx.query(`UPDATE workflow_step_attempts SET status = 'cancelled', finished_at = now() WHERE run_id = $1 AND status IN ('running','waiting')`, [run.id]);
       return appendEvent(tx, run.id, { type: 'run_interrupted', message: reason });
     });
     emitEvent(event);

@@ -2,7 +2,7 @@
 // schedule it, and report what was set up.
 import { z } from 'zod';
 import { PLATFORM_LABELS, type Platform } from '../../../../shared/platforms';
-import { OUTPUT_SCHEMAS } from '../../agents/outputSchemas';
+import { type OUTPUT_SCHEMAS } from '../../agents/outputSchemas';
 import { defineWorkflow, type Scope } from '../definition';
 import { LocalDate, PlatformList, prepareCommon } from './common';
 import { addDays, approveAndScheduleSteps, branchResult, draftSteps, pickTime, type CheckedDraft, type PostBrief } from './postPipeline';

@@ -3,7 +3,7 @@
 // there are metrics) and adjust. Cancelling the run stops the series.
 import { z } from 'zod';
 import { PLATFORM_LABELS, type Platform } from '../../../../shared/platforms';
-import { OUTPUT_SCHEMAS } from '../../agents/outputSchemas';
+import { type OUTPUT_SCHEMAS } from '../../agents/outputSchemas';
 import { defineWorkflow, type Scope, type Step } from '../definition';
 import { LocalDate, prepareCommon } from './common';
 import { Platform as PlatformSchema } from '../../../../shared/contract/schemas/accounts';

@@ -3,7 +3,7 @@
 // approval per draft → the publishing queue.
 import { z } from 'zod';
 import { PLATFORM_LABELS, type Platform } from '../../../../shared/platforms';
-import { OUTPUT_SCHEMAS } from '../../agents/outputSchemas';
+import { type OUTPUT_SCHEMAS } from '../../agents/outputSchemas';
 import { defineWorkflow, type Scope } from '../definition';
 import { LocalDate, PlatformList, prepareCommon, recentActivity } from './common';
 import { approveAndScheduleSteps, branchResult, draftSteps, pickTime, type CheckedDraft, type PostBrief, type SchedulePlan } from './postPipeline';

@@ -2,10 +2,10 @@
 // write and voice-check (bounded rewrites) in parallel with the visual idea,
 // format by the platform's specialist (or by its rules when it has none),
 // check against the rules; then approval and scheduling through the queue.
-import { z } from 'zod';
+import { type z } from 'zod';
 import { PLATFORM_LABELS, splitThread, type Platform, type Problem } from '../../../../shared/platforms';
 import type { ApprovalDraft } from '../../../../shared/contract/schemas/workflows';
-import { OUTPUT_SCHEMAS } from '../../agents/outputSchemas';
+import { type OUTPUT_SCHEMAS } from '../../agents/outputSchemas';
 import { postSql } from '../../repositories/PostRepository';
 import { wallClockToInstant } from '../../publishing/recurrence';
 import { draftProblems } from '../approvals';
