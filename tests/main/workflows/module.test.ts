@@ -155,9 +155,10 @@ describe('version changes', () => {
     expect(after.status).toBe('interrupted');
     expect(after.error).toMatch(/Daily content workflow changed \(version 99 → 1\)/);
     expect(after.events.at(-1)).toMatchObject({ type: 'run_interrupted' });
-    // Nothing of the old run was walked again: the same attempts, in the same states.
-    const shape = (d: RunDetail) => d.steps.map((s) => `${s.path}:${s.attempt}:${s.status}`);
+    // Nothing of the old run was walked again: the same attempts; those left open are closed as cancelled.
+    const shape = (d: RunDetail) => d.steps.map((s) => `${s.path}:${s.attempt}:${s.status === 'running' || s.status === 'waiting' ? 'cancelled' : s.status}`);
     expect(shape(after)).toEqual(shape(before));
+    expect(after.steps.filter((s) => s.status === 'running' || s.status === 'waiting')).toEqual([]);
     expect(after.events.filter((e) => e.type === 'step_started')).toHaveLength(before.events.filter((e) => e.type === 'step_started').length);
     expect((await h.detail(run.id)).status).toBe('interrupted');
   }, 60_000);
