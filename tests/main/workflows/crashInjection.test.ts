@@ -222,6 +222,7 @@ describe('crash injection on the daily content workflow', () => {
       });
       if (first > 400) throw new Error('The run never finished without reaching the crash point; is the effect count stuck?');
     }
+    process.stderr.write(`crash injection: ${covered.length} crash points, ${snapshot.modelCalls} model calls, ${Object.keys(snapshot.steps).length} steps\n`);
     // Every effect of the run was a crash point: model calls, steps, approvals and the scheduling effect.
     expect(covered.length).toBeGreaterThan(snapshot.modelCalls + Object.keys(snapshot.steps).length);
     expect(covered).toEqual(Array.from({ length: covered.length }, (_, i) => i + 1));

@@ -116,6 +116,10 @@ export class RunExecution {
   private readonly latest = new Map<string, AttemptRow>();
   private readonly journal = new Map<string, unknown>();
   private readonly counters = new Map<string, number>();
+  /** Attempts this pass carries on after a stop (`path@attempt`): their agent rows are rebuilt. */
+  private readonly resumed = new Set<string>();
+  /** The agents as loaded once per pass: reading agents/*.md for every step costs more than the step. */
+  private agentList: readonly AgentDefinition[] | undefined;
 
   constructor(
     private readonly run: RunRow,
@@ -163,12 +167,13 @@ export class RunExecution {
     // An attempt left open (the host stopped, or it waits for a person) carries on under the same number.
     let attempt = done ? (done.status === 'running' || done.status === 'waiting' ? done.attempt : done.attempt + 1) : 1;
     let open = done?.status === 'running' || done?.status === 'waiting';
+    if (open) this.resumed.add(`${path}@${attempt}`);
     let retried = 0;
     for (;;) {
       // Each attempt counts its journal keys from #1 again, so a retry finds the ids and effects the earlier attempt made.
       for (const key of [...this.counters.keys()]) if (key.startsWith(`${path}:`) || key.startsWith(`${path}@`)) this.counters.delete(key);
       const started = open && done ? new Date(done.started_at).getTime() : Date.now();
-      if (!open) await this.write(`start ${path}`, (tx) => this.startAttempt(tx, step, path, attempt), { type: 'step_started', path, message: step.label });
+      if (!open) await this.write(`start ${path}`, (tx) => this.startAttempt(tx, step, path, attempt), { type: 'step_started', path, message: step.label }, { effect: false });
       open = false;
       try {
         const output = await this.withTimeout(step, (signal) => this.body(step, scope, path, attempt, signal, stopped));
@@ -185,7 +190,7 @@ export class RunExecution {
         if (!last) {
           retried += 1;
           const wait = (step.retry?.backoffMs ?? 0) * 2 ** (retried - 1);
-          await this.write(`retry ${path}`, async () => undefined, { type: 'step_retrying', path, message: `Attempt ${attempt} failed (${message}); trying again in ${Math.round(wait)} ms.` });
+          await this.write(`retry ${path}`, async () => undefined, { type: 'step_retrying', path, message: `Attempt ${attempt} failed (${message}); trying again in ${Math.round(wait)} ms.` }, { effect: false });
           await this.sleep(wait);
           attempt += 1;
           continue;
@@ -326,9 +331,14 @@ export class RunExecution {
     }));
   }
 
+  private agents(): readonly AgentDefinition[] {
+    this.agentList ??= this.deps.agents();
+    return this.agentList;
+  }
+
   private async agentContext(path: string, attempt: number, runId: string, signal: AbortSignal): Promise<RunAgentContext> {
     // A replayed attempt rebuilds its agent run rows; the journal, not those rows, is what happened.
-    await this.deps.db.write((tx) => tx.query('DELETE FROM agent_runs WHERE id = $1', [runId]));
+    if (this.resumed.has(`${path}@${attempt}`)) await this.deps.db.write((tx) => tx.query('DELETE FROM agent_runs WHERE id = $1', [runId]));
     return {
       models: this.deps.router.withJournal(this.callJournal(path, attempt)),
       tools: this.journaledTools(await this.deps.tools(), path, attempt),
@@ -341,7 +351,7 @@ export class RunExecution {
   }
 
   private async agentStep(agentId: string, task: string, path: string, attempt: number, signal: AbortSignal): Promise<unknown> {
-    const agent = this.deps.agents().find((a) => a.id === agentId);
+    const agent = this.agents().find((a) => a.id === agentId);
     if (!agent) throw new Error(`There is no agent "${agentId}".`);
     const runId = derivedId(this.run.id, path, String(attempt), 'agent');
     const context = await this.agentContext(path, attempt, runId, signal);
@@ -356,7 +366,7 @@ export class RunExecution {
     const runId = derivedId(this.run.id, path, String(attempt), 'team');
     const context = await this.agentContext(path, attempt, runId, signal);
     await this.deps.agentRuns.start({ id: runId, agentId: 'orchestrator', brandId: this.brand.id, task, workflow: { runId: this.run.id, step: path } });
-    const { final } = await runTeam(teamId, { task }, this.deps.agents(), context);
+    const { final } = await runTeam(teamId, { task }, this.agents(), context);
     if (final.status === 'succeeded') return final.output;
     if (this.signal.aborted) this.checkInterrupted();
     throw new Error(final.error ?? 'The team did not finish.');
@@ -478,15 +488,19 @@ export class RunExecution {
     if (row) this.latest.set(path, { ...row, status, output: output ?? null, error });
   }
 
-  /** A transaction plus one event in the run's log; the event reaches the UI only after the commit. */
-  private async write<T>(what: string, work: (tx: Queryable) => Promise<T>, event: NewEvent): Promise<T> {
+  /**
+   * A transaction plus one event in the run's log; the event reaches the UI only
+   * after the commit. `effect: false` marks bookkeeping (an attempt starting)
+   * rather than something that happened, which crash injection does not count.
+   */
+  private async write<T>(what: string, work: (tx: Queryable) => Promise<T>, event: NewEvent, options: { effect: boolean } = { effect: true }): Promise<T> {
     let appended: RunEvent | undefined;
     const result = await this.deps.db.write(async (tx) => {
       const value = await work(tx);
       appended = await appendEvent(tx, this.run.id, event);
       return value;
     });
-    effectCommitted(what);
+    if (options.effect) effectCommitted(what);
     if (appended) this.deps.onEvent(appended);
     return result;
   }

@@ -5,7 +5,12 @@
 let committed = 0;
 const killAfter = Number(process.env.CHORUS_TEST_KILL_AFTER_EFFECT ?? '0');
 
-/** Called after every durable workflow write (journal row, step result, approval). */
+/**
+ * Called after every durable workflow effect commits: a journal row (model
+ * call, tool call, clock read, id, side effect), a step's result, a run's
+ * start or end, an approval opened or decided. Bookkeeping such as an attempt
+ * starting is not an effect.
+ */
 export function effectCommitted(what: string): void {
   committed += 1;
   if (killAfter > 0 && committed === killAfter) {
