@@ -4,6 +4,7 @@ import { benchAgentStep } from './agentStep';
 import { benchPublishLag } from './publishLag';
 import { benchRoundTrip } from './roundTrip';
 import { benchStartup } from './startup';
+import { benchWorkflow } from './workflow';
 
 const only = process.argv.slice(2);
 const want = (name: string) => only.length === 0 || only.includes(name);
@@ -16,4 +17,5 @@ if (want('startup')) Object.assign(results, await benchStartup());
 if (want('roundtrip')) Object.assign(results, await benchRoundTrip());
 if (want('publishlag')) Object.assign(results, await benchPublishLag());
 if (want('agentstep')) Object.assign(results, await benchAgentStep());
+if (want('workflow')) Object.assign(results, await benchWorkflow());
 process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
