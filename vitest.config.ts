@@ -18,7 +18,17 @@ export default defineConfig({
           name: 'main',
           environment: 'node',
           include: ['tests/main/**/*.test.ts', 'tests/packaging/**/*.test.ts', 'tests/lint/**/*.test.ts'],
+          exclude: ['tests/main/workflows/crashInjection.test.ts'],
           testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        // Kills and restarts `chorus serve` some 65 times; run on its own so it does not starve the rest.
+        test: {
+          name: 'crash',
+          environment: 'node',
+          include: ['tests/main/workflows/crashInjection.test.ts'],
           hookTimeout: 60_000,
         },
       },

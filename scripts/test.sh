@@ -8,5 +8,6 @@ step() { printf '\n== %s\n' "$*"; }
 step lint;      npm run --silent lint
 step typecheck; npm run --silent typecheck
 step build;     npx electron-vite build
-step "unit and integration"; bash scripts/with-keyring.sh npx vitest run
+step "unit and integration"; bash scripts/with-keyring.sh npx vitest run --project shared --project main --project renderer
+step "crash injection"; npx vitest run --project crash
 step "end to end"; bash scripts/with-keyring.sh npx playwright test
