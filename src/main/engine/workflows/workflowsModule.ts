@@ -7,6 +7,7 @@ import { ChorusError, type Brand, type HandlersFor } from '../../../shared/contr
 import type { z } from 'zod';
 import type { WorkflowSummary } from '../../../shared/contract/schemas/workflows';
 import type { Approval, RunEvent, WorkflowRun, WorkflowSettings } from '../../../shared/contract/schemas/workflows';
+import type { Queryable } from '../db/Database';
 import type { EngineContext, EngineModule } from '../EngineContext';
 import type { AgentsModule } from '../agents/agentsModule';
 import type { ModelsModule } from '../llm/modelsModule';
@@ -151,6 +152,7 @@ export function workflowsModule(ctx: EngineContext, deps: WorkflowsDeps): Workfl
     const type = ({ succeeded: 'run_succeeded', waiting: 'waiting', paused: 'run_paused', failed: 'run_failed', cancelled: 'run_cancelled' } as const)[end.status];
     const terminal = end.status === 'succeeded' || end.status === 'failed' || end.status === 'cancelled';
     const error = end.status === 'failed' || end.status === 'paused' ? end.error : null;
+    let withdrawn: string[] = [];
     const event = await ctx.db.write(async (tx) => {
       await tx.query(
         `UPDATE workflow_runs SET status = $2, output = $3, error = $4, lease_owner = NULL, lease_expires_at = NULL, updated_at = now(),
@@ -158,16 +160,23 @@ export function workflowsModule(ctx: EngineContext, deps: WorkflowsDeps): Workfl
          WHERE id = $1`,
         [run.id, end.status, end.status === 'succeeded' ? JSON.stringify(end.output ?? null) : null, error, terminal],
       );
-      if (end.status === 'cancelled') {
-        await tx.query(`UPDATE workflow_step_attempts SET status = 'cancelled', finished_at = now() WHERE run_id = $1 AND status IN ('running','waiting')`, [run.id]);
-        await approvals.withdraw(tx, run.id, actor);
-      }
+      if (end.status === 'cancelled') withdrawn = await closeCancelled(tx, run.id);
       return appendEvent(tx, run.id, { type, message: error ?? (end.status === 'waiting' ? 'Waiting for approval.' : null) });
     });
     effectCommitted(`run ${end.status}`);
     emitEvent(event);
     emitRun({ ...run, status: end.status });
-    if (end.status === 'cancelled') ctx.emit('approvals.changed', { id: run.id, runId: run.id, status: 'expired', brandId: run.brand_id });
+    announceWithdrawn(run, withdrawn);
+  }
+
+  /** A cancelled run's open attempts end cancelled and its pending approvals are withdrawn; returns their ids. */
+  async function closeCancelled(tx: Queryable, runId: string): Promise<string[]> {
+    await tx.query(`UPDATE workflow_step_attempts SET status = 'cancelled', finished_at = now() WHERE run_id = $1 AND status IN ('running','waiting')`, [runId]);
+    return approvals.withdraw(tx, runId, actor);
+  }
+
+  function announceWithdrawn(run: Pick<RunRow, 'id' | 'brand_id'>, approvalIds: string[]) {
+    for (const id of approvalIds) ctx.emit('approvals.changed', { id, runId: run.id, status: 'expired', brandId: run.brand_id });
   }
 
   const executorDeps = {
@@ -323,6 +332,7 @@ export function workflowsModule(ctx: EngineContext, deps: WorkflowsDeps): Workfl
         throw new ChorusError('conflict', `This run has already ${run.status === 'succeeded' ? 'finished' : run.status}; there is nothing to cancel.`);
       }
       // Not on this host: a compare-and-set on the status it had when read.
+      let withdrawn: string[] = [];
       const event = await ctx.db.write(async (tx) => {
         const { rows } = await tx.query(
           `UPDATE workflow_runs SET status = 'cancelled', lease_owner = NULL, lease_expires_at = NULL, updated_at = now(), finished_at = now()
@@ -330,13 +340,12 @@ export function workflowsModule(ctx: EngineContext, deps: WorkflowsDeps): Workfl
           [id, run.status],
         );
         if (!rows[0]) throw new ChorusError('conflict', 'Another Chorus host is working on this run right now; cancel it there.');
-        await tx.query(`UPDATE workflow_step_attempts SET status = 'cancelled', finished_at = now() WHERE run_id = $1 AND status IN ('running','waiting')`, [id]);
-        await approvals.withdraw(tx, id, actor);
+        withdrawn = await closeCancelled(tx, id);
         return appendEvent(tx, id, { type: 'run_cancelled', message: `Cancelled by ${actor}.` });
       });
       emitEvent(event);
       emitRun({ ...run, status: 'cancelled' });
-      ctx.emit('approvals.changed', { id, runId: id, status: 'expired', brandId: run.brand_id });
+      announceWithdrawn(run, withdrawn);
       return runSummary(id);
     },
     'runs.retry': async ({ id }) => {
