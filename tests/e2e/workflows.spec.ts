@@ -75,6 +75,7 @@ test('a daily content run: watch it, approve two drafts, reject one with a comme
   await expect(items).toHaveCount(3);
   const item = (platform: string) => items.filter({ has: page.getByTestId('approval-platform').getByText(platform, { exact: true }) });
   await expect(item('LinkedIn').getByTestId('voice-score')).toHaveText('88 / 100');
+  await page.screenshot({ path: 'artifacts/e2e/approvals.png', fullPage: true });
   await item('X').getByTestId('approve-button').click();
   await expect(items).toHaveCount(2);
   await item('LinkedIn').getByTestId('approve-button').click();
@@ -86,6 +87,7 @@ test('a daily content run: watch it, approve two drafts, reject one with a comme
 
   await nav(page, 'Runs');
   await expect(page.getByTestId('run-detail').getByTestId('detail-status')).toHaveAttribute('data-status', 'succeeded', { timeout: 30_000 });
+  await page.screenshot({ path: 'artifacts/e2e/runs.png', fullPage: true });
 
   // The two approved posts are on the calendar; the rejected one is a draft whose history has the comment.
   await nav(page, 'Calendar');

@@ -191,6 +191,8 @@ export function workflowsModule(ctx: EngineContext, deps: WorkflowsDeps): Workfl
     onApproval: (row: { id: string; run_id: string | null; status: Approval['status']; brand_id: string; post_id: string | null }) => {
       ctx.emit('approvals.changed', { id: row.id, runId: row.run_id, status: row.status, brandId: row.brand_id });
       if (row.post_id) ctx.emit('posts.changed', { id: row.post_id, status: row.status === 'pending' ? 'in_review' : 'approved' });
+      // A new approval may expire sooner than the one the timer waits for.
+      if (row.status === 'pending') void armExpiry().catch((e: unknown) => ctx.log('Approval time-outs could not be scheduled', e));
     },
     services,
   };

@@ -1,3 +1,4 @@
+import type React from 'react';
 import { useId } from 'react';
 import type { RunDetail, StepAttempt } from '../../../shared/contract/schemas/workflows';
 import { useNavigation } from '../../lib/navigationStore';
@@ -109,8 +110,16 @@ export function RunDetailView({ run, title }: { run: RunDetail; title: string })
 }
 
 function TimelineStep({ step }: { step: StepAttempt }) {
+  // Indented by nesting (`drafts[x]/create[text]/voice#2/write` is four deep), kept in the order steps started.
+  const depth = step.path.split('/').length - 1;
   return (
-    <li className={`step step--${step.status}`} data-testid="timeline-step" data-path={step.path} data-status={step.status}>
+    <li
+      className={`step step--${step.status}`}
+      style={{ '--step-depth': depth } as React.CSSProperties}
+      data-testid="timeline-step"
+      data-path={step.path}
+      data-status={step.status}
+    >
       <div className="step__head">
         <span className="step__label">{step.label}</span>
         <span className={statusBadge(step.status)} data-testid="step-status">
