@@ -93,9 +93,11 @@ describe('publishing failures', () => {
   });
 
   it('waits out a rate limit until the time the platform gave', async () => {
-    const retryAt = new Date(Date.now() + 1500);
-    const adapter = new ScriptedAdapter().then(new PublishError('rate_limited', 'Rate limit exceeded', { status: 429, retryAt }));
+    const adapter = new ScriptedAdapter();
     const { h, brandId, accountId } = await withAdapter(adapter);
+    // The platform's time is set once the host is up: starting it can take longer than the wait itself.
+    const retryAt = new Date(Date.now() + 1500);
+    adapter.then(new PublishError('rate_limited', 'Rate limit exceeded', { status: 429, retryAt }));
     const id = await scheduleOne(h, brandId, accountId);
     const post = await h.until(id, ['published', 'failed']);
     expect(post.status).toBe('published');
