@@ -76,4 +76,15 @@ describe('daily content', () => {
     );
     expect(calls).toEqual([]);
   }, 60_000);
+
+  it('finishes after a bulk approve of every draft, deciding while the run is still working', async () => {
+    for (let round = 0; round < 3; round += 1) {
+      const waiting = await h.run('daily-content', { date: PLAN_DAY });
+      const ids = (await h.pending()).filter((a) => a.runId === waiting.id).map((a) => a.id);
+      expect(ids).toHaveLength(3);
+      const result = await h.call<{ approved: unknown[]; refused: unknown[] }>('approvals.approveMany', { ids });
+      expect(result.refused).toEqual([]);
+      expect((await h.settled(waiting.id)).status, `round ${round}`).toBe('succeeded');
+    }
+  }, 120_000);
 });

@@ -102,27 +102,38 @@ export function workflowsModule(ctx: EngineContext, deps: WorkflowsDeps): Workfl
   }
 
   /** Runs a claimed run until it finishes, waits or pauses; again at once if an approval was decided meanwhile. */
-  function drive(run: RunRow): void {
-    if (active.has(run.id)) {
-      active.get(run.id)!.again = true;
+  function drive(first: RunRow): void {
+    if (active.has(first.id)) {
+      active.get(first.id)!.again = true;
       return;
     }
     const controller = new AbortController();
     const entry = { controller, again: false, done: Promise.resolve() };
+    let run = first;
     entry.done = (async () => {
       try {
-        let end: ExecutionEnd;
-        do {
-          entry.again = false;
-          const definition = workflowById(run.workflow_id);
-          if (!definition || definition.version !== run.workflow_version) {
-            await interrupt(run, definition ? `The ${definition.title} workflow changed (version ${run.workflow_version} → ${definition.version}); this run cannot carry on. Start a new one.` : `Chorus no longer has the workflow "${run.workflow_id}".`);
-            return;
-          }
-          const brand = await brandOf(run.brand_id);
-          end = await new RunExecution(run, definition, brand, executorDeps, controller.signal).execute();
-        } while (end.status === 'waiting' && (entry.again || (await hasUnconsumedDecision(run.id))));
-        await finish(run, end);
+        for (;;) {
+          let end: ExecutionEnd;
+          do {
+            entry.again = false;
+            const definition = workflowById(run.workflow_id);
+            if (!definition || definition.version !== run.workflow_version) {
+              await interrupt(run, definition ? `The ${definition.title} workflow changed (version ${run.workflow_version} → ${definition.version}); this run cannot carry on. Start a new one.` : `Chorus no longer has the workflow "${run.workflow_id}".`);
+              return;
+            }
+            const brand = await brandOf(run.brand_id);
+            end = await new RunExecution(run, definition, brand, executorDeps, controller.signal).execute();
+          } while (end.status === 'waiting' && (entry.again || (await hasUnconsumedDecision(run.id))));
+          await finish(run, end);
+          if (end.status !== 'waiting' || stopping) return;
+          // A decision committed while the run was being marked waiting: carry on instead of sleeping on it.
+          // From the last check to leaving `active` there is no await, so no wake-up can fall in between.
+          if (!(await hasUnconsumedDecision(run.id)) && !entry.again) return;
+          const claimed = await store.claim(run.id, owner, ['waiting']);
+          if (!claimed) return;
+          run = claimed;
+          emitRun(claimed);
+        }
       } catch (error) {
         ctx.log(`The workflow run ${run.id} stopped on an unexpected error`, error);
         await finish(run, { status: 'failed', error: error instanceof Error ? error.message : String(error) }).catch(() => undefined);
@@ -131,7 +142,7 @@ export function workflowsModule(ctx: EngineContext, deps: WorkflowsDeps): Workfl
         notifySettled(run.id);
       }
     })();
-    active.set(run.id, entry);
+    active.set(first.id, entry);
   }
 
   async function hasUnconsumedDecision(runId: string): Promise<boolean> {
