@@ -3,23 +3,12 @@ import { ChorusError, type Account, type Brand, type Result } from '../../../../
 import { PLATFORM_LABELS, PLATFORMS, type Platform } from '../../../../shared/platforms';
 import { common, dataDirOf, type CommonOptions } from '../common';
 import { createOutput, table } from '../output';
+import { findBrand } from '../brandLookup';
 import { openSession, type CliSession } from '../session';
 
 function unwrap<T>(result: Result<unknown>): T {
   if (!result.ok) throw new ChorusError(result.error.code, result.error.message, result.error.issues);
   return result.data as T;
-}
-
-/** A brand by name (any case) or id. */
-async function findBrand(session: CliSession, nameOrId: string): Promise<Brand> {
-  const brands = unwrap<Brand[]>(await session.call('brands.list', {}));
-  const wanted = nameOrId.trim().toLowerCase();
-  const brand = brands.find((b) => b.id === nameOrId.trim() || b.name.toLowerCase() === wanted);
-  if (!brand) {
-    const known = brands.map((b) => `“${b.name}”`).join(', ') || 'none yet';
-    throw new ChorusError('not_found', `No brand is called “${nameOrId}” (brands: ${known}).`);
-  }
-  return brand;
 }
 
 function statusText(account: Account): string {
