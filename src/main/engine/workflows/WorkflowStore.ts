@@ -37,7 +37,7 @@ export interface AttemptRow {
 
 export interface JournalRow {
   key: string;
-  kind: string;
+  kind: 'model' | 'tool' | 'clock' | 'id' | 'effect';
   value: unknown;
   owner: string;
 }
@@ -52,6 +52,28 @@ const iso = (d: Date | string) => new Date(d).toISOString();
 const ZERO_USAGE: RunUsage = { calls: 0, promptTokens: 0, completionTokens: 0, costUsd: 0 };
 
 export const LEASE_MS = 30_000;
+
+/** An approval of run `r` that was decided but whose step has not yet acted on the decision. */
+const DECISION_NOT_ACTED_ON = `
+  EXISTS (SELECT 1 FROM approvals a WHERE a.run_id = r.id AND a.status <> 'pending'
+          AND NOT EXISTS (SELECT 1 FROM workflow_step_attempts s
+                          WHERE s.run_id = r.id AND s.path = a.path AND s.status IN ('succeeded','skipped','failed')))`;
+
+/** One journal row, inside the caller's transaction (with the effect it records, where there is one). */
+export async function insertJournal(tx: Queryable, row: { runId: string; key: string; kind: JournalRow['kind']; value: unknown; owner: string }): Promise<void> {
+  await tx.query(`INSERT INTO workflow_journal (run_id, key, kind, value, owner) VALUES ($1, $2, $3, $4, $5)`, [
+    row.runId,
+    row.key,
+    row.kind,
+    JSON.stringify(row.value ?? null),
+    row.owner,
+  ]);
+}
+
+/** Attempts nothing will carry on (the run was cancelled or cannot be replayed) end cancelled. */
+export async function closeOpenAttempts(tx: Queryable, runId: string): Promise<void> {
+  await tx.query(`UPDATE workflow_step_attempts SET status = 'cancelled', finished_at = now() WHERE run_id = $1 AND status IN ('running','waiting')`, [runId]);
+}
 
 /** Appends one event; `seq` is the next in the run (writes are serialised, so no two take the same). */
 export async function appendEvent(tx: Queryable, runId: string, event: NewEvent): Promise<RunEvent> {
@@ -191,12 +213,15 @@ export class WorkflowStore {
     return this.db.query<RunRow>(
       `SELECT * FROM workflow_runs r
        WHERE (r.status = 'running' AND (r.lease_owner IS NULL OR r.lease_expires_at < now() OR ($2 AND r.lease_owner <> $1)))
-          OR (r.status = 'waiting' AND EXISTS (
-                SELECT 1 FROM approvals a WHERE a.run_id = r.id AND a.status <> 'pending'
-                  AND NOT EXISTS (SELECT 1 FROM workflow_step_attempts s
-                                  WHERE s.run_id = r.id AND s.path = a.path AND s.status IN ('succeeded','skipped','failed'))))
+          OR (r.status = 'waiting' AND ${DECISION_NOT_ACTED_ON})
        ORDER BY r.created_at`,
       [owner, exclusive],
     );
+  }
+
+  /** Whether a person decided on one of the run's approvals and the run has not acted on it yet. */
+  async hasDecisionNotActedOn(runId: string): Promise<boolean> {
+    const [row] = await this.db.query<{ yes: boolean }>(`SELECT ${DECISION_NOT_ACTED_ON} AS yes FROM workflow_runs r WHERE r.id = $1`, [runId]);
+    return row?.yes ?? false;
   }
 }

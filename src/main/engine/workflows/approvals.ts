@@ -158,15 +158,16 @@ const SELECT_APPROVALS = `
 export class ApprovalService {
   constructor(private readonly db: Database) {}
 
-  async list(filter: { brandId?: string; status: Approval['status']; limit: number; runId?: string; ids?: string[] }): Promise<Approval[]> {
+  /** Approvals matching every filter given, oldest first, each with its decisions. */
+  async list(filter: { brandId?: string; status?: Approval['status']; limit: number; runId?: string; ids?: string[] }): Promise<Approval[]> {
     const where: string[] = [];
     const params: unknown[] = [];
     if (filter.runId) where.push(`a.run_id = $${params.push(filter.runId)}`);
-    else where.push(`a.status = $${params.push(filter.status)}`);
+    if (filter.status) where.push(`a.status = $${params.push(filter.status)}`);
     if (filter.brandId) where.push(`a.brand_id = $${params.push(filter.brandId)}`);
     if (filter.ids) where.push(`a.id = ANY($${params.push(filter.ids)}::uuid[])`);
     const rows = await this.db.query<ApprovalRow>(
-      `${SELECT_APPROVALS} WHERE ${where.join(' AND ')} ORDER BY a.created_at, a.path LIMIT $${params.push(filter.limit)}`,
+      `${SELECT_APPROVALS} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY a.created_at, a.path LIMIT $${params.push(filter.limit)}`,
       params,
     );
     const decisions = rows.length
@@ -176,15 +177,9 @@ export class ApprovalService {
   }
 
   async get(id: string): Promise<Approval> {
-    const [approval] = await this.listAnyStatus(id);
+    const [approval] = await this.list({ ids: [id], limit: 1 });
     if (!approval) throw new ChorusError('not_found', 'That approval does not exist.');
     return approval;
-  }
-
-  private async listAnyStatus(id: string): Promise<Approval[]> {
-    const rows = await this.db.query<ApprovalRow>(`${SELECT_APPROVALS} WHERE a.id = $1`, [id]);
-    const decisions = await this.db.query<DecisionRow>('SELECT * FROM approval_decisions WHERE approval_id = $1 ORDER BY id', [id]);
-    return rows.map((row) => this.toApproval(row, decisions));
   }
 
   /**

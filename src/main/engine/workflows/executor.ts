@@ -17,7 +17,7 @@ import { decidedOutcome, openApproval, type ApprovalRowLite } from './approvals'
 import { type Effects, type Scope, type Step, type WorkflowDefinition } from './definition';
 import { effectCommitted } from './faultInjection';
 import type { WorkflowServices } from './definitions/services';
-import { appendEvent, type AttemptRow, type NewEvent, type RunRow, type WorkflowStore } from './WorkflowStore';
+import { appendEvent, insertJournal, type AttemptRow, type NewEvent, type RunRow, type WorkflowStore } from './WorkflowStore';
 
 /** The run must wait: for a person (approval) or for a retry after a paused step. */
 export class Suspended extends Error {
@@ -115,7 +115,8 @@ const isControl = (error: unknown) => error instanceof Suspended || error instan
 export class RunExecution {
   private readonly latest = new Map<string, AttemptRow>();
   private readonly journal = new Map<string, unknown>();
-  private readonly counters = new Map<string, number>();
+  /** Journal key counters, per step path, so an attempt can start its own count afresh. */
+  private readonly counters = new Map<string, Map<string, number>>();
   /** Attempts this pass carries on after a stop (`path@attempt`): their agent rows are rebuilt. */
   private readonly resumed = new Set<string>();
   /** The agents as loaded once per pass: reading agents/*.md for every step costs more than the step. */
@@ -171,7 +172,7 @@ export class RunExecution {
     let retried = 0;
     for (;;) {
       // Each attempt counts its journal keys from #1 again, so a retry finds the ids and effects the earlier attempt made.
-      for (const key of [...this.counters.keys()]) if (key.startsWith(`${path}:`) || key.startsWith(`${path}@`)) this.counters.delete(key);
+      this.counters.delete(path);
       const started = open && done ? new Date(done.started_at).getTime() : Date.now();
       if (!open) await this.write(`start ${path}`, (tx) => this.startAttempt(tx, step, path, attempt), { type: 'step_started', path, message: step.label }, { effect: false });
       open = false;
@@ -308,7 +309,7 @@ export class RunExecution {
 
   private callJournal(path: string, attempt: number): CallJournal {
     return {
-      nextKey: (stepPath) => this.nextKey(`${path}@${attempt}:model:${stepPath ?? ''}`),
+      nextKey: (stepPath) => this.nextKey(path, `@${attempt}:model:${stepPath ?? ''}`),
       replay: (key) => this.journal.get(key) as JournaledCall | undefined,
       entry: (key, outcome) => ({ workflowRunId: this.run.id, workflowStep: path, key, value: outcome, owner: this.deps.owner }),
       committed: (key, outcome) => {
@@ -322,7 +323,7 @@ export class RunExecution {
     return tools.map((tool) => ({
       ...tool,
       call: async (args, context) => {
-        const key = this.nextKey(`${path}@${attempt}:tool:${tool.name}`);
+        const key = this.nextKey(path, `@${attempt}:tool:${tool.name}`);
         if (this.journal.has(key)) return this.journal.get(key) as ToolResult;
         const result = await tool.call(args, context);
         await this.journalWrite(key, 'tool', result);
@@ -379,7 +380,7 @@ export class RunExecution {
       signal,
       services: this.deps.services,
       now: async () => {
-        const key = this.nextKey(`${path}@${attempt}:clock`);
+        const key = this.nextKey(path, `@${attempt}:clock`);
         if (this.journal.has(key)) return new Date(this.journal.get(key) as string);
         const now = new Date();
         await this.journalWrite(key, 'clock', now.toISOString());
@@ -387,23 +388,18 @@ export class RunExecution {
       },
       // Ids and effects are keyed without the attempt: a retried step must find what an earlier attempt already did.
       id: async () => {
-        const key = this.nextKey(`${path}:id`);
+        const key = this.nextKey(path, ':id');
         if (this.journal.has(key)) return this.journal.get(key) as string;
         const id = derivedId(this.run.id, key, this.deps.owner);
         await this.journalWrite(key, 'id', id);
         return id;
       },
       effect: async <T>(name: string, work: (tx: Queryable) => Promise<T>): Promise<T> => {
-        const key = this.nextKey(`${path}:effect:${name}`);
+        const key = this.nextKey(path, `:effect:${name}`);
         if (this.journal.has(key)) return this.journal.get(key) as T;
         const result = await this.deps.db.write(async (tx) => {
           const value = await work(tx);
-          await tx.query(`INSERT INTO workflow_journal (run_id, key, kind, value, owner) VALUES ($1, $2, 'effect', $3, $4)`, [
-            this.run.id,
-            key,
-            JSON.stringify(value ?? null),
-            this.deps.owner,
-          ]);
+          await insertJournal(tx, { runId: this.run.id, key, kind: 'effect', value, owner: this.deps.owner });
           return value;
         });
         this.journal.set(key, result ?? null);
@@ -413,22 +409,17 @@ export class RunExecution {
     };
   }
 
-  private nextKey(prefix: string): string {
-    const n = (this.counters.get(prefix) ?? 0) + 1;
-    this.counters.set(prefix, n);
-    return `${prefix}#${n}`;
+  /** `path` + `what` + `#n`: the nth such call of this step, the same on every replay. */
+  private nextKey(path: string, what: string): string {
+    let forPath = this.counters.get(path);
+    if (!forPath) this.counters.set(path, (forPath = new Map()));
+    const n = (forPath.get(what) ?? 0) + 1;
+    forPath.set(what, n);
+    return `${path}${what}#${n}`;
   }
 
   private async journalWrite(key: string, kind: 'tool' | 'clock' | 'id', value: unknown): Promise<void> {
-    await this.deps.db.write((tx) =>
-      tx.query(`INSERT INTO workflow_journal (run_id, key, kind, value, owner) VALUES ($1, $2, $3, $4, $5)`, [
-        this.run.id,
-        key,
-        kind,
-        JSON.stringify(value ?? null),
-        this.deps.owner,
-      ]),
-    );
+    await this.deps.db.write((tx) => insertJournal(tx, { runId: this.run.id, key, kind, value, owner: this.deps.owner }));
     this.journal.set(key, value ?? null);
     effectCommitted(key);
   }

@@ -16,7 +16,7 @@ import { ApprovalService, type Decided, type Decision } from './approvals';
 import { WORKFLOWS, workflowById } from './definitions';
 import { derivedId, RunExecution, type ExecutionEnd } from './executor';
 import { effectCommitted } from './faultInjection';
-import { appendEvent, LEASE_MS, toAttempt, WorkflowStore, type RunRow } from './WorkflowStore';
+import { appendEvent, closeOpenAttempts, LEASE_MS, toAttempt, WorkflowStore, type RunRow } from './WorkflowStore';
 import { readSettings, writeSettings } from './workflowSettings';
 import { WorkflowScheduler } from './WorkflowScheduler';
 import { jsonSchemaOf } from '../agents/outputSchemas';
@@ -94,7 +94,7 @@ export function workflowsModule(ctx: EngineContext, deps: WorkflowsDeps): Workfl
     const event = await ctx.db.write(async (tx) => {
       await tx.query(`UPDATE workflow_runs SET status = 'interrupted', error = $2, lease_owner = NULL, lease_expires_at = NULL, updated_at = now(), finished_at = now() WHERE id = $1`, [run.id, reason]);
       // Nothing will carry these attempts on; the timeline must not show them running for ever.
-      await tx.query(`UPDATE workflow_step_attempts SET status = 'cancelled', finished_at = now() WHERE run_id = $1 AND status IN ('running','waiting')`, [run.id]);
+      await closeOpenAttempts(tx, run.id);
       return appendEvent(tx, run.id, { type: 'run_interrupted', message: reason });
     });
     emitEvent(event);
@@ -123,12 +123,12 @@ export function workflowsModule(ctx: EngineContext, deps: WorkflowsDeps): Workfl
             }
             const brand = await brandOf(run.brand_id);
             end = await new RunExecution(run, definition, brand, executorDeps, controller.signal).execute();
-          } while (end.status === 'waiting' && (entry.again || (await hasUnconsumedDecision(run.id))));
+          } while (end.status === 'waiting' && (entry.again || (await store.hasDecisionNotActedOn(run.id))));
           await finish(run, end);
           if (end.status !== 'waiting' || stopping) return;
           // A decision committed while the run was being marked waiting: carry on instead of sleeping on it.
           // From the last check to leaving `active` there is no await, so no wake-up can fall in between.
-          if (!(await hasUnconsumedDecision(run.id)) && !entry.again) return;
+          if (!(await store.hasDecisionNotActedOn(run.id)) && !entry.again) return;
           const claimed = await store.claim(run.id, owner, ['waiting']);
           if (!claimed) return;
           run = claimed;
@@ -143,15 +143,6 @@ export function workflowsModule(ctx: EngineContext, deps: WorkflowsDeps): Workfl
       }
     })();
     active.set(first.id, entry);
-  }
-
-  async function hasUnconsumedDecision(runId: string): Promise<boolean> {
-    const [row] = await ctx.db.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM approvals a WHERE a.run_id = $1 AND a.status <> 'pending'
-         AND NOT EXISTS (SELECT 1 FROM workflow_step_attempts s WHERE s.run_id = a.run_id AND s.path = a.path AND s.status IN ('succeeded','skipped','failed'))`,
-      [runId],
-    );
-    return (row?.n ?? 0) > 0;
   }
 
   async function finish(run: RunRow, end: ExecutionEnd) {
@@ -182,7 +173,7 @@ export function workflowsModule(ctx: EngineContext, deps: WorkflowsDeps): Workfl
 
   /** A cancelled run's open attempts end cancelled and its pending approvals are withdrawn; returns their ids. */
   async function closeCancelled(tx: Queryable, runId: string): Promise<string[]> {
-    await tx.query(`UPDATE workflow_step_attempts SET status = 'cancelled', finished_at = now() WHERE run_id = $1 AND status IN ('running','waiting')`, [runId]);
+    await closeOpenAttempts(tx, runId);
     return approvals.withdraw(tx, runId, actor);
   }
 
@@ -295,22 +286,21 @@ export function workflowsModule(ctx: EngineContext, deps: WorkflowsDeps): Workfl
     expiryTimer.unref?.();
   }
 
-  async function runDetail(id: string) {
-    const [run] = await store.list({ ids: [id], limit: 1 });
-    if (!run) throw new ChorusError('not_found', 'That workflow run does not exist.');
-    const [attempts, usage, events, runApprovals] = await Promise.all([
-      store.attempts(id),
-      store.usageBySteps(id),
-      store.events(id),
-      approvals.list({ runId: id, status: 'pending', limit: 500 }),
-    ]);
-    return { ...run, steps: attempts.map((a) => toAttempt(a, usage.get(a.path))), events, approvals: runApprovals };
-  }
-
   async function runSummary(id: string): Promise<WorkflowRun> {
     const [run] = await store.list({ ids: [id], limit: 1 });
     if (!run) throw new ChorusError('not_found', 'That workflow run does not exist.');
     return run;
+  }
+
+  async function runDetail(id: string) {
+    const [run, attempts, usage, events, runApprovals] = await Promise.all([
+      runSummary(id),
+      store.attempts(id),
+      store.usageBySteps(id),
+      store.events(id),
+      approvals.list({ runId: id, limit: 500 }),
+    ]);
+    return { ...run, steps: attempts.map((a) => toAttempt(a, usage.get(a.path))), events, approvals: runApprovals };
   }
 
   const handlers: HandlersFor<WorkflowRoutes> = {
