@@ -15,7 +15,7 @@ export function RunList({ runs, titleOf }: { runs: WorkflowRun[]; titleOf(workfl
         <li key={run.id}>
           <button
             type="button"
-            className="workflow-run"
+            className="item-list__button workflow-run"
             aria-current={run.id === selectedRunId ? 'true' : undefined}
             onClick={() => select(run.id)}
             data-testid="run-row"
