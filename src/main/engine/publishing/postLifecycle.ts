@@ -5,19 +5,19 @@ import {
   ChorusError,
   EDITABLE_POST_STATUSES,
   IsoDateTime,
-  type ContractIssue,
   type Post,
   type PostStatus,
   type Recurrence,
   type RouteParsedInput,
 } from '../../../shared/contract';
-import { PLATFORM_LABELS, validate } from '../../../shared/platforms';
+import { PLATFORM_LABELS } from '../../../shared/platforms';
 import type { Queryable } from '../db/Database';
 import type { EngineContext } from '../EngineContext';
 import { postSql, toPost, type PostRow } from '../repositories/PostRepository';
 import { dequeuePublish, enqueuePublish } from './jobQueue';
 import type { PublishScheduler } from './PublishScheduler';
 import { wallClockToInstant } from './recurrence';
+import { postProblems, ruleIssues } from './ruleCheck';
 
 /** A time this far in the past is still accepted (the form took a moment); it publishes at once. */
 const PAST_TOLERANCE_MS = 60_000;
@@ -252,16 +252,9 @@ export class PostLifecycle {
 
   /** Throws invalid_input with the platform's rule broken, field by field. */
   private checkRules(row: Pick<PostRow, 'platform' | 'title' | 'text' | 'media' | 'thread'>): void {
-    const result = validate(row.platform, {
-      ...(row.title ? { title: row.title } : {}),
-      text: row.text,
-      media: row.media.map((m) => ({ kind: m.kind })),
-      ...(row.thread.length ? { thread: row.thread } : {}),
-    });
-    if (result.ok) return;
-    const errors = result.problems.filter((p) => p.severity === 'error');
-    const issues: ContractIssue[] = errors.map((p) => ({ path: (p.field ?? 'text').split('.').map((s) => (/^\d+$/.test(s) ? Number(s) : s)), message: p.message }));
-    throw new ChorusError('invalid_input', `This post breaks ${PLATFORM_LABELS[row.platform]}’s rules: ${errors[0]?.message ?? 'see the details'}`, issues);
+    const issues = ruleIssues(postProblems(row));
+    if (issues.length === 0) return;
+    throw new ChorusError('invalid_input', `This post breaks ${PLATFORM_LABELS[row.platform]}’s rules: ${issues[0]!.message}`, issues);
   }
 
   private async accountFor(

@@ -4,8 +4,9 @@
 // decided, or resumed, twice. Every decision is kept in approval_decisions.
 import { ChorusError } from '../../../shared/contract';
 import type { Approval, ApprovalDraft } from '../../../shared/contract/schemas/workflows';
-import { validate, type Problem } from '../../../shared/platforms';
+import type { Problem } from '../../../shared/platforms';
 import type { Database, Queryable } from '../db/Database';
+import { postProblems, ruleIssues } from '../publishing/ruleCheck';
 import { postSql, type PostRow } from '../repositories/PostRepository';
 import type { ApprovalOutcome, ApprovalStep, Scope } from './definition';
 import { appendEvent } from './WorkflowStore';
@@ -48,16 +49,6 @@ interface DecisionRow {
 }
 
 const iso = (d: Date | string) => new Date(d).toISOString();
-
-/** The platform's rules applied to a draft. */
-export function draftProblems(draft: Pick<ApprovalDraft, 'platform' | 'title' | 'text' | 'thread'>, media: { kind: 'image' | 'video' | 'gif' }[] = []): Problem[] {
-  return validate(draft.platform, {
-    ...(draft.title ? { title: draft.title } : {}),
-    text: draft.text,
-    media,
-    ...(draft.thread.length ? { thread: draft.thread } : {}),
-  }).problems;
-}
 
 /**
  * Opens the approval for a step: makes the post it is about (in review) and
@@ -119,7 +110,7 @@ export async function openStandaloneApproval(
 ): Promise<void> {
   await tx.query(
     `INSERT INTO approvals (id, brand_id, post_id, status, draft, problems, reasoning) VALUES ($1, $2, $3, 'pending', $4, $5, $6)`,
-    [input.id, input.brandId, input.postId, JSON.stringify(input.draft), JSON.stringify(draftProblems(input.draft)), input.reasoning],
+    [input.id, input.brandId, input.postId, JSON.stringify(input.draft), JSON.stringify(postProblems(input.draft)), input.reasoning],
   );
 }
 
@@ -209,13 +200,9 @@ export class ApprovalService {
           if (after !== undefined && JSON.stringify(after) !== JSON.stringify(draft[field])) changes[field] = { before: draft[field], after };
         }
         draft = { ...draft, ...Object.fromEntries(Object.entries(changes).map(([k, v]) => [k, v.after])) };
-        const errors = draftProblems(draft, post?.media ?? []).filter((p) => p.severity === 'error');
-        if (errors.length) {
-          throw new ChorusError(
-            'invalid_input',
-            `This draft breaks the platform’s rules: ${errors[0]!.message} Edit it before approving.`,
-            errors.map((p) => ({ path: ['edit', ...(p.field ?? 'text').split('.').map((s) => (/^\d+$/.test(s) ? Number(s) : s))], message: p.message })),
-          );
+        const issues = ruleIssues(postProblems({ ...draft, media: post?.media ?? [] }), ['edit']);
+        if (issues.length) {
+          throw new ChorusError('invalid_input', `This draft breaks the platform’s rules: ${issues[0]!.message} Edit it before approving.`, issues);
         }
         action = Object.keys(changes).length ? 'edited_and_approved' : 'approved';
         status = 'approved';
@@ -242,7 +229,7 @@ export class ApprovalService {
       const { rows: updated } = await tx.query<ApprovalRow>(
         `UPDATE approvals SET status = $2, draft = $3, problems = $4, edit = $5, comment = $6, decided_at = now()
          WHERE id = $1 AND status = 'pending' RETURNING *`,
-        [id, status, JSON.stringify(draft), JSON.stringify(draftProblems(draft, post?.media ?? [])), Object.keys(changes).length ? JSON.stringify(changes) : null, comment],
+        [id, status, JSON.stringify(draft), JSON.stringify(postProblems({ ...draft, media: post?.media ?? [] })), Object.keys(changes).length ? JSON.stringify(changes) : null, comment],
       );
       await tx.query(`INSERT INTO approval_decisions (approval_id, action, actor, via, comment, changes) VALUES ($1, $2, $3, $4, $5, $6)`, [
         id,

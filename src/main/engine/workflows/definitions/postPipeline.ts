@@ -8,7 +8,7 @@ import type { ApprovalDraft } from '../../../../shared/contract/schemas/workflow
 import { type OUTPUT_SCHEMAS } from '../../agents/outputSchemas';
 import { postSql } from '../../repositories/PostRepository';
 import { wallClockToInstant } from '../../publishing/recurrence';
-import { draftProblems } from '../approvals';
+import { postProblems } from '../../publishing/ruleCheck';
 import type { ApprovalOutcome, ApprovalRequest, Scope, Step } from '../definition';
 
 /** Platforms with a specialist agent in agents/; the others are formatted by their rules alone. */
@@ -208,12 +208,12 @@ function checkDraft(scope: Scope): CheckedDraft {
   if (!text.trim()) throw new Error(`No draft was written for ${label(b.platform)}.`);
   let thread: string[] = [];
   const title = b.platform === 'reddit' || b.platform === 'youtube' ? b.idea.slice(0, 100) : '';
-  let problems = draftProblems({ platform: b.platform, title, text, thread });
+  let problems = postProblems({ platform: b.platform, title, text, thread });
   if (THREADED.has(b.platform) && problems.some((p) => p.severity === 'error' && (p.field ?? 'text') === 'text')) {
     const parts = splitThread(b.platform, text);
     if (parts.length > 1) {
       [text, ...thread] = parts as [string, ...string[]];
-      problems = draftProblems({ platform: b.platform, title, text, thread });
+      problems = postProblems({ platform: b.platform, title, text, thread });
     }
   }
   const rewrites = Math.max(0, (create?.text?.voice?.iterations ?? 1) - 1);
