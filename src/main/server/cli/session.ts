@@ -7,7 +7,15 @@ import { readHostFile } from '../hostFile';
 export interface CliSession {
   mode: 'local' | 'remote';
   call(route: string, input: unknown): Promise<Result<unknown>>;
+  /** Contract events, when the engine runs in this process (RemoteClient does not deliver them). */
+  subscribe?: (listener: (name: string, payload: unknown) => void) => () => void;
   close(): Promise<void>;
+}
+
+/** A call's data, or its error thrown as a ChorusError for the command to print. */
+export function unwrap<T>(result: Result<unknown>): T {
+  if (!result.ok) throw new ChorusError(result.error.code, result.error.message, result.error.issues);
+  return result.data as T;
 }
 
 export async function openSession(dataDir: string, secrets?: SecretStore): Promise<CliSession> {
@@ -29,5 +37,5 @@ export async function openSession(dataDir: string, secrets?: SecretStore): Promi
   const { createEngine } = await import('../../engine');
   const engine = createEngine({ dataDir, host: 'cli', secrets });
   await engine.start();
-  return { mode: 'local', call: (r, i) => engine.call(r, i), close: () => engine.stop() };
+  return { mode: 'local', call: (r, i) => engine.call(r, i), subscribe: (listener) => engine.subscribe(listener), close: () => engine.stop() };
 }

@@ -1,15 +1,10 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { ChorusError, type Account, type Brand, type Result } from '../../../../shared/contract';
+import { ChorusError, type Account, type Brand } from '../../../../shared/contract';
 import { PLATFORM_LABELS, PLATFORMS, type Platform } from '../../../../shared/platforms';
 import { common, dataDirOf, type CommonOptions } from '../common';
 import { createOutput, table } from '../output';
 import { findBrand } from '../brandLookup';
-import { openSession, type CliSession } from '../session';
-
-function unwrap<T>(result: Result<unknown>): T {
-  if (!result.ok) throw new ChorusError(result.error.code, result.error.message, result.error.issues);
-  return result.data as T;
-}
+import { openSession, unwrap, type CliSession } from '../session';
 
 function statusText(account: Account): string {
   if (account.status === 'needs_reconnect') return `reconnect: ${account.statusReason ?? 'sign in again'}`;

@@ -2,7 +2,6 @@ import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import type { Result } from '../../../../shared/contract';
 import type { AgentRunEvent, AgentRunResult, AgentSummary } from '../../../../shared/contract/schemas/agents';
-import { lockHolder } from '../../../engine/system/DataDirLock';
 import { findBrand } from '../brandLookup';
 import { callAndPrint, common, dataDirOf, type CommonOptions } from '../common';
 import { createOutput, table } from '../output';
@@ -23,19 +22,15 @@ function agentsTable(data: { agents: AgentSummary[]; problems: { path: string; l
  * process; against a running `chorus serve` only the result is printed.
  */
 async function streamingSession(dataDir: string, onEvent: (event: AgentRunEvent) => void): Promise<CliSession> {
-  if (lockHolder(dataDir)) return openSession(dataDir);
-  const { createEngine } = await import('../../../engine');
-  const engine = createEngine({ dataDir, host: 'cli' });
-  await engine.start();
-  const unsubscribe = engine.subscribe((name, payload) => {
+  const session = await openSession(dataDir);
+  const unsubscribe = session.subscribe?.((name, payload) => {
     if (name === 'agents.runEvent') onEvent(payload as AgentRunEvent);
   });
   return {
-    mode: 'local',
-    call: (route, input) => engine.call(route, input),
+    ...session,
     close: async () => {
-      unsubscribe();
-      await engine.stop();
+      unsubscribe?.();
+      await session.close();
     },
   };
 }

@@ -3,7 +3,8 @@ import { APPROVAL_STATUSES, type Approval } from '../../../../shared/contract/sc
 import { findBrand } from '../brandLookup';
 import { common, type CommonOptions } from '../common';
 import { table } from '../output';
-import { oneLine, problemsText, settleLocally, unwrap, withWatchSession } from './run';
+import { unwrap } from '../session';
+import { oneLine, problemsText, settleLocally, withCliSession } from './run';
 
 function approvalsTable(approvals: Approval[]): string {
   if (approvals.length === 0) return 'Nothing in the queue.';
@@ -38,7 +39,7 @@ export function registerApprovals(program: Command): void {
     .option('--brand <name>', 'only this brand’s approvals (name or id)')
     .addOption(new Option('--status <status>', 'which ones').choices(APPROVAL_STATUSES).default('pending'))
     .action(async (options: CommonOptions & { brand?: string; status: string }) => {
-      await withWatchSession(options, async (session, out) => {
+      await withCliSession(options, async (session, out) => {
         const brand = options.brand ? await findBrand(session, options.brand) : null;
         const list = unwrap<Approval[]>(await session.call('approvals.list', { ...(brand ? { brandId: brand.id } : {}), status: options.status }));
         out.data(list, () => approvalsTable(list));
@@ -54,7 +55,7 @@ export function registerApprovals(program: Command): void {
       if (ids.length > 1 && (options.comment !== undefined || options.text !== undefined || options.title !== undefined)) {
         command.error('error: --comment, --text and --title apply to one approval at a time.', { exitCode: 2, code: 'chorus.usage' });
       }
-      await withWatchSession(options, async (session, out) => {
+      await withCliSession(options, async (session, out) => {
         if (ids.length === 1) {
           const edit = {
             ...(options.text !== undefined ? { text: options.text } : {}),
@@ -87,7 +88,7 @@ export function registerApprovals(program: Command): void {
     .description('reject a draft, saying why; the comment goes into the post’s history')
     .requiredOption('--comment <text>', 'why (required)')
     .action(async (id: string, options: CommonOptions & { comment: string }) => {
-      await withWatchSession(options, async (session, out) => {
+      await withCliSession(options, async (session, out) => {
         const approval = unwrap<Approval>(await session.call('approvals.reject', { id, comment: options.comment, via: 'cli' }));
         await settleLocally(session, [approval.runId], !!options.json);
         out.data(approval, () => decided('Rejected', approval));

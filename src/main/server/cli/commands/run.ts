@@ -9,40 +9,15 @@ import {
   type StepAttempt,
   type WorkflowRunStatus,
 } from '../../../../shared/contract/schemas/workflows';
-import { lockHolder } from '../../../engine/system/DataDirLock';
 import { findBrand } from '../brandLookup';
 import { common, dataDirOf, type CommonOptions } from '../common';
 import { createOutput, type Output } from '../output';
-import { openSession, type CliSession } from '../session';
-
-/** A session that also delivers contract events when the engine runs in this process. */
-export interface WatchSession extends CliSession {
-  subscribe?: (listener: (name: string, payload: unknown) => void) => () => void;
-}
-
-export async function openWatchSession(dataDir: string): Promise<WatchSession> {
-  // A held lock means a serve (remote, no events: RemoteClient drops them) or a refusal.
-  if (lockHolder(dataDir)) return openSession(dataDir);
-  const { createEngine } = await import('../../../engine');
-  const engine = createEngine({ dataDir, host: 'cli' });
-  await engine.start();
-  return {
-    mode: 'local',
-    call: (route, input) => engine.call(route, input),
-    subscribe: (listener) => engine.subscribe(listener),
-    close: () => engine.stop(),
-  };
-}
-
-export function unwrap<T>(result: Result<unknown>): T {
-  if (!result.ok) throw new ChorusError(result.error.code, result.error.message, result.error.issues);
-  return result.data as T;
-}
+import { openSession, unwrap, type CliSession } from '../session';
 
 /** Runs `work` on one session; a ChorusError is printed like every other command's. */
-export async function withWatchSession(options: CommonOptions, work: (session: WatchSession, out: Output) => Promise<void>): Promise<void> {
+export async function withCliSession(options: CommonOptions, work: (session: CliSession, out: Output) => Promise<void>): Promise<void> {
   const out = createOutput(!!options.json);
-  const session = await openWatchSession(dataDirOf(options));
+  const session = await openSession(dataDirOf(options));
   try {
     await work(session, out);
   } catch (error) {
@@ -75,7 +50,7 @@ export interface Follow {
  * Watches runs until they stop `running`. Subscribes at once, so events a
  * run emits before its id is known (right after workflows.start) are kept.
  */
-export function runWatcher(session: WatchSession, progress: boolean) {
+export function runWatcher(session: CliSession, progress: boolean) {
   let runId: string | null = null;
   const early: RunEvent[] = [];
   let lastSeq = -1;
@@ -317,7 +292,7 @@ export function registerRun(program: Command): void {
         if (workflow !== workflowId) command.error(`error: ${flag} is for the ${workflow} workflow.`, { exitCode: 2, code: 'chorus.usage' });
         input[key] = value;
       }
-      await withWatchSession(options, async (session, out) => {
+      await withCliSession(options, async (session, out) => {
         const watcher = runWatcher(session, !options.json);
         try {
           const brand = await findBrand(session, options.brand);

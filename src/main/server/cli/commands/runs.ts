@@ -11,9 +11,9 @@ import {
   printFollowed,
   runWatcher,
   stepsLine,
-  unwrap,
-  withWatchSession,
+  withCliSession,
 } from './run';
+import { unwrap } from '../session';
 
 function runsTable(runs: WorkflowRun[]): string {
   if (runs.length === 0) return 'No runs yet. Start one with: chorus run daily-content --brand "My brand"';
@@ -74,7 +74,7 @@ export function registerRuns(program: Command): void {
     .addOption(new Option('--status <status>', 'only runs in this status').choices(WORKFLOW_RUN_STATUSES))
     .option('--limit <n>', 'at most this many (default 50)', parseLimit)
     .action(async (options: CommonOptions & { brand?: string; status?: string; limit?: number }) => {
-      await withWatchSession(options, async (session, out) => {
+      await withCliSession(options, async (session, out) => {
         const brand = options.brand ? await findBrand(session, options.brand) : null;
         const list = unwrap<WorkflowRun[]>(
           await session.call('runs.list', {
@@ -90,7 +90,7 @@ export function registerRuns(program: Command): void {
   common(runs.command('show').argument('<id>', 'the run id'))
     .description('show a run: its steps, usage and pending approvals')
     .action(async (id: string, options: CommonOptions) => {
-      await withWatchSession(options, async (session, out) => {
+      await withCliSession(options, async (session, out) => {
         const run = unwrap<RunDetail>(await session.call('runs.get', { id }));
         out.data(run, () => runDetailText(run));
       });
@@ -99,7 +99,7 @@ export function registerRuns(program: Command): void {
   common(runs.command('cancel').argument('<id>', 'the run id'))
     .description('stop a run; its pending approvals are withdrawn')
     .action(async (id: string, options: CommonOptions) => {
-      await withWatchSession(options, async (session, out) => {
+      await withCliSession(options, async (session, out) => {
         const run = unwrap<WorkflowRun>(await session.call('runs.cancel', { id }));
         out.data(run, () => `Run ${run.id} is ${run.status}.`);
       });
@@ -108,7 +108,7 @@ export function registerRuns(program: Command): void {
   common(runs.command('retry').argument('<id>', 'the run id'))
     .description('carry on a failed, paused or interrupted run; returns when it finishes or waits for approval')
     .action(async (id: string, options: CommonOptions) => {
-      await withWatchSession(options, async (session, out) => {
+      await withCliSession(options, async (session, out) => {
         const watcher = runWatcher(session, !options.json);
         try {
           const before = unwrap<RunDetail>(await session.call('runs.get', { id }));
